@@ -1,0 +1,71 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PORT ?= 8000
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
+# System tools are installed with apt on CI, or when asked (make run INSTALL_SYSTEM=1).
+CAN_APT := $(if $(or $(CI),$(INSTALL_SYSTEM)),yes,)
+
+.PHONY: run test lint test-pg test-e2e bench ci system-deps messages clean
+
+$(VENV)/.system-ok:
+	@if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then \
+	  echo "Python 3.11 or newer is needed: install python3 (Debian: apt-get install python3 python3-venv)."; exit 1; fi
+	@if ! $(PYTHON) -m venv --help >/dev/null 2>&1 || ! $(PYTHON) -c 'import ensurepip' 2>/dev/null; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq python3-venv >/dev/null; \
+	  else echo "python3-venv is missing: run 'sudo apt-get install python3-venv' and try again."; exit 1; fi; fi
+	@if ! command -v msgfmt >/dev/null; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq gettext >/dev/null; \
+	  else echo "gettext is missing: run 'sudo apt-get install gettext' and try again."; exit 1; fi; fi
+	@mkdir -p $(VENV) && touch $@
+
+$(VENV)/.installed: requirements.txt $(VENV)/.system-ok
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+run: $(VENV)/.installed messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py load_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: $(VENV)/.installed-dev messages lint
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(VENV)/bin/pytest -n 2 -q
+
+# The same suite on a throwaway PostgreSQL cluster on its own port (recipes.md).
+PG_PORT ?= 5433
+test-pg: $(VENV)/.installed-dev messages
+	@command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
+	$(PY) manage.py collectstatic --noinput -v 0
+	@bash scripts/with-postgres.sh $(PG_PORT) $(VENV)/bin/pytest -n 2 -q
+
+test-e2e: $(VENV)/.installed-dev messages
+	@command -v chromium >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends chromium >/dev/null; }
+	$(PIP) install -q --disable-pip-version-check -r requirements-e2e.txt
+	$(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -q -p no:cacheprovider -o addopts=""
+
+bench: $(VENV)/.installed-dev messages
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles var

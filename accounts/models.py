@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phones import normalise_phone
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    COMMUNE = "commune", _("Commune")
+    DEPARTMENT = "department", _("Department")
+    MASS_ORGANISATION = "mass_org", _("Fatherland Front or mass organisation")
+    SCHOOL = "school", _("School")
+    HEALTH = "health", _("Health station")
+    VILLAGE = "village", _("Village")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, unit: Unit) -> UnitQuerySet:
+        """The unit and everything below it."""
+        return self.filter(path__startswith=unit.path)
+
+    def villages(self) -> UnitQuerySet:
+        return self.filter(kind=UnitKind.VILLAGE)
+
+
+class Unit(models.Model):
+    """A node of the administrative tree: province → commune → departments, schools, villages.
+
+    `path` is a materialised path ("0001/0004/") so a whole subtree is one indexed prefix query,
+    whatever its depth; it is maintained in save().
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    code = models.CharField(_("code"), max_length=20, blank=True, help_text=_("Statistical code, if any."))
+    headcount = models.PositiveIntegerField(
+        _("headcount"), default=0,
+        help_text=_("Staff of the unit, or residents for a village: the base of participation rates."),
+    )
+    is_demo = models.BooleanField(
+        _("demo name"), default=False, help_text=_("The name is an example, not the real one."),
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        permissions = [
+            ("view_unit_members", _("Can see the members of own unit and their progress")),
+            ("organise", _("Can organise training and contests for every unit")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_per_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        creating = self.pk is None
+        if creating:
+            super().save(*args, **kwargs)  # the path is built from the primary key
+            kwargs.pop("force_insert", None)
+        old_path = self.path
+        self.path = (self.parent.path if self.parent_id else "") + f"{self.pk:06d}/"
+        if creating:
+            Unit.objects.filter(pk=self.pk).update(path=self.path)
+            return
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moved under another parent: every descendant's path changes prefix.
+            for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                Unit.objects.filter(pk=child.pk).update(path=self.path + child.path[len(old_path):])
+
+    def clean(self) -> None:
+        if self.pk and self.parent_id and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def contains(self, other: Unit) -> bool:
+        return other.path.startswith(self.path)
+
+    def label_with_parent(self) -> str:
+        return f"{self.name} ({self.parent.name})" if self.parent_id else self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def in_subtree(self, unit: Unit) -> UserQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+    def active(self) -> UserQuerySet:
+        return self.filter(is_active=True, anonymised_at__isnull=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, phone: str | None = None, password: str | None = None, **fields) -> User:
+        email = fields.pop("email", None)
+        user = self.model(
+            phone=normalise_phone(phone) if phone else None,
+            email=self.normalize_email(email).lower() if email else None,
+            **fields,
+        )
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("full_name", "Quản trị hệ thống")
+        return self.create_user(phone, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One account type for everyone; the role comes from groups (see accounts/roles.py).
+
+    Residents log in with their phone; staff with phone or email (PhoneOrEmailBackend).
+    """
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone number"), max_length=10, unique=True, null=True, blank=True)
+    email = models.EmailField(_("email"), unique=True, null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="members", null=True, verbose_name=_("unit"),
+    )
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        _("admin site access"), default=False, help_text=_("Can log in to the Django admin site."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Current consent state, mirrored from the latest ConsentRecord for fast leaderboard queries.
+    show_on_leaderboard = models.BooleanField(_("shown on public leaderboards"), default=False)
+    receive_notifications = models.BooleanField(_("receives notifications"), default=False)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phone__isnull=False) | Q(email__isnull=False) | Q(anonymised_at__isnull=False),
+                name="user_has_phone_or_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.phone or self.email or f"#{self.pk}"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.rsplit(" ", 1)[-1] if self.full_name else ""
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+
+class ConsentPurpose(models.TextChoices):
+    CONTESTS = "contests", _("Take part in contests and be ranked")
+    LEADERBOARD = "leaderboard", _("Show my name and unit on public leaderboards")
+    NOTIFICATIONS = "notifications", _("Receive notifications")
+
+
+class ConsentRecord(models.Model):
+    """What a person agreed to, under which version of the text, and when. Never edited:
+    a change of mind is a new record."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    purposes = models.JSONField(_("purposes"), default=list)
+    text_version = models.CharField(_("text version"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.text_version} {self.given_at:%d/%m/%Y}"
+
+
+class AuditEntry(models.Model):
+    """An organiser action that changed something. Append-only: no update or delete path."""
+
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.action} {self.summary}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            raise PermissionError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries cannot be deleted.")

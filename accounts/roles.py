@@ -1,0 +1,90 @@
+"""Roles are groups with permissions. This is the one place that says who may do what across
+units; views call these helpers instead of checking groups themselves."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit, User
+
+
+class Role(TextChoices):
+    RESIDENT = "resident", _("Resident")
+    STAFF = "staff", _("Staff member")
+    UNIT_MANAGER = "unit_manager", _("Unit manager")
+    ORGANISER = "organiser", _("Organiser")
+
+
+# "app_label.codename"; a permission whose app is not installed yet is skipped.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.RESIDENT: [],
+    Role.STAFF: [],
+    Role.UNIT_MANAGER: ["accounts.view_unit_members"],
+    Role.ORGANISER: [
+        "accounts.organise",
+        "accounts.view_unit_members",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "accounts.add_unit",
+        "accounts.change_unit",
+        "accounts.view_unit",
+        "accounts.view_auditentry",
+    ],
+}
+
+
+def ensure_roles(**_kwargs) -> None:
+    """Create the role groups and give them their permissions. Idempotent (runs after migrate)."""
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        perms = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.add(*perms)
+
+
+def assign_role(user: User, role: Role | str) -> None:
+    user.groups.add(Group.objects.get(name=Role(role).value))
+
+
+def role_of(user: User) -> Role | None:
+    """The highest role a user holds, for display."""
+    if not user.is_authenticated:
+        return None
+    if is_organiser(user):
+        return Role.ORGANISER
+    names = {g.name for g in user.groups.all()}
+    for role in (Role.UNIT_MANAGER, Role.STAFF, Role.RESIDENT):
+        if role.value in names:
+            return role
+    return None
+
+
+def is_organiser(user) -> bool:
+    return user.is_authenticated and user.has_perm("accounts.organise")
+
+
+def is_unit_manager(user) -> bool:
+    return user.is_authenticated and user.has_perm("accounts.view_unit_members")
+
+
+def managed_root(user) -> Unit | None:
+    """The top of the subtree whose members this user may see: everything for an organiser,
+    their own unit for a unit manager, nothing for anyone else."""
+    if is_organiser(user):
+        return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    if is_unit_manager(user) and user.unit_id:
+        return user.unit
+    return None
+
+
+def can_see_unit(user, unit: Unit) -> bool:
+    if is_organiser(user):
+        return True
+    return is_unit_manager(user) and user.unit_id is not None and user.unit.contains(unit)

@@ -1,0 +1,50 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_logs_a_resident_in_with_any_spelling_of_the_phone(client, resident, password):
+    spaced = "+84 " + resident.phone[1:4] + " " + resident.phone[4:]
+    response = client.post(reverse("accounts:login"), {"username": spaced, "password": password})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(resident.pk)
+
+
+def test_it_logs_staff_in_with_email(client, staff_a, password):
+    staff_a.email = "an.pham@example.vn"
+    staff_a.save()
+    response = client.post(reverse("accounts:login"), {"username": "An.Pham@example.vn", "password": password})
+    assert response.status_code == 302
+
+
+def test_it_says_in_vietnamese_when_the_password_is_wrong(client, resident):
+    response = client.post(reverse("accounts:login"), {"username": resident.phone, "password": "sai-mat-khau"})
+    assert response.status_code == 200
+    assert "không đúng" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_locks_the_account_after_repeated_failures(client, resident, password, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": resident.phone, "password": "sai-mat-khau"})
+    response = client.post(reverse("accounts:login"), {"username": resident.phone, "password": password})
+    assert response.status_code == 429
+    assert "bị khóa" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_bulk_created_accounts_must_change_password_first(client, staff_a, password):
+    staff_a.must_change_password = True
+    staff_a.save()
+    client.post(reverse("accounts:login"), {"username": staff_a.phone, "password": password})
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")
+    new = "Mot-mat-khau-moi-2025"
+    client.post(reverse("accounts:password_change"),
+                {"old_password": password, "new_password1": new, "new_password2": new})
+    staff_a.refresh_from_db()
+    assert not staff_a.must_change_password
+    assert client.get(reverse("home")).status_code == 200

@@ -1,0 +1,106 @@
+"""Personas every view test uses: organiser, unit manager, staff of unit A and of unit B,
+resident, anonymous. The commune has two departments (A, B) and a village."""
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from accounts.models import UnitKind
+from accounts.roles import Role
+from tests.factories import PASSWORD, make_unit, make_user
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    translation.activate("vi")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture
+def commune(db):
+    return make_unit("Xã Thử Nghiệm", kind=UnitKind.COMMUNE, headcount=100)
+
+
+@pytest.fixture
+def unit_a(commune):
+    return make_unit("Phòng A", kind=UnitKind.DEPARTMENT, parent=commune, headcount=5)
+
+
+@pytest.fixture
+def unit_b(commune):
+    return make_unit("Phòng B", kind=UnitKind.DEPARTMENT, parent=commune, headcount=5)
+
+
+@pytest.fixture
+def village(commune):
+    return make_unit("Thôn Một", kind=UnitKind.VILLAGE, parent=commune, headcount=50)
+
+
+@pytest.fixture
+def organiser(commune):
+    return make_user(role=Role.ORGANISER, unit=commune, full_name="Trần Thị Tổ Chức")
+
+
+@pytest.fixture
+def manager_a(unit_a):
+    return make_user(role=Role.UNIT_MANAGER, unit=unit_a, full_name="Lê Văn Quản Lý")
+
+
+@pytest.fixture
+def staff_a(unit_a):
+    return make_user(role=Role.STAFF, unit=unit_a, full_name="Phạm Thị An")
+
+
+@pytest.fixture
+def staff_b(unit_b):
+    return make_user(role=Role.STAFF, unit=unit_b, full_name="Võ Văn Bình")
+
+
+@pytest.fixture
+def resident(village):
+    return make_user(role=Role.RESIDENT, unit=village, full_name="Nguyễn Văn Dân", birth_year=1990)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="accounts.backends.PhoneOrEmailBackend")
+    return client
+
+
+@pytest.fixture
+def organiser_client(organiser):
+    return _client_for(organiser)
+
+
+@pytest.fixture
+def manager_client(manager_a):
+    return _client_for(manager_a)
+
+
+@pytest.fixture
+def staff_a_client(staff_a):
+    return _client_for(staff_a)
+
+
+@pytest.fixture
+def staff_b_client(staff_b):
+    return _client_for(staff_b)
+
+
+@pytest.fixture
+def resident_client(resident):
+    return _client_for(resident)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
