@@ -285,3 +285,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# The locks that keep starts, saves and submits race-free. Only tests switch this off, to show
+# that the races they guard against are real.
+QUIZ_RACE_GUARDS = True

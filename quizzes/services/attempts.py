@@ -1,0 +1,272 @@
+"""Starting, answering and submitting attempts: the rules that must hold under load.
+
+Guards, in order of importance:
+- At most one open attempt per person per quiz: the person's row is locked while starting
+  (PostgreSQL), SQLite serialises writers (BEGIN IMMEDIATE), and a partial unique index catches
+  anything that slips through.
+- An answer is saved only while the attempt is open: the attempt row is locked for the save, so a
+  save and a submit never interleave (an acknowledged answer is always graded).
+- Submitting twice grades once: the attempt row is locked and re-read; a finished attempt is
+  returned as it is.
+settings.QUIZ_RACE_GUARDS = False removes the locks, for the tests that prove the races exist.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from accounts.models import User
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    Question,
+    QuestionType,
+    Quiz,
+    QuizOverride,
+)
+from quizzes.services.errors import AttemptClosed, InvalidAnswer, NoAttemptsLeft, NotEnoughQuestions, QuizNotOpen
+
+# Sent inside the grading transaction, once per attempt, when it becomes submitted or expired.
+# Contests keep their standings with it, so a standing never disagrees with its attempt.
+attempt_finished = Signal()
+
+
+def _guards_on() -> bool:
+    return getattr(settings, "QUIZ_RACE_GUARDS", True)
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
+
+
+def _override(quiz: Quiz, user: User) -> QuizOverride | None:
+    return QuizOverride.objects.filter(quiz=quiz, user=user).first()
+
+
+def attempts_allowed(*, quiz: Quiz, user: User) -> int | None:
+    """How many attempts this person may make (None: unlimited)."""
+    if quiz.attempts_allowed is None:
+        return None
+    override = _override(quiz, user)
+    return quiz.attempts_allowed + (override.extra_attempts if override else 0)
+
+
+def attempts_left(*, quiz: Quiz, user: User) -> int | None:
+    allowed = attempts_allowed(quiz=quiz, user=user)
+    if allowed is None:
+        return None
+    used = quiz.attempts.filter(user=user).count()
+    return max(0, allowed - used)
+
+
+def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The questions of a new attempt: the fixed list if the quiz has one, else N published
+    questions per topic drawn at random among those for the quiz's audience."""
+    fixed = list(quiz.fixed_questions.order_by("quizfixedquestion__order").prefetch_related("choices"))
+    if fixed:
+        questions = fixed
+    else:
+        picked: list[int] = []
+        for rule in quiz.draw_rules.all():
+            pool = list(
+                Question.objects.published().for_audience(quiz.audience)
+                .filter(topic_id=rule.topic_id).values_list("pk", flat=True)
+            )
+            if len(pool) < rule.count:
+                raise NotEnoughQuestions()
+            picked.extend(rng.sample(pool, rule.count))
+        by_id = Question.objects.prefetch_related("choices").in_bulk(picked)
+        questions = [by_id[pk] for pk in picked]
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    if not questions:
+        raise NotEnoughQuestions()
+    return questions
+
+
+def _snapshot(attempt: Attempt, questions: list[Question], rng: random.Random) -> list[AttemptQuestion]:
+    items = []
+    for position, question in enumerate(questions, start=1):
+        choices = [{"id": c.pk, "text": c.text, "correct": c.is_correct} for c in question.choices.all()]
+        # True/false keeps its natural order; shuffling "Đúng/Sai" only confuses people.
+        if attempt.quiz.shuffle_choices and question.type != QuestionType.TRUE_FALSE:
+            rng.shuffle(choices)
+        items.append(AttemptQuestion(
+            attempt=attempt, question=question, position=position, type=question.type, text=question.text,
+            explanation=question.explanation, topic_id_snapshot=question.topic_id, choices=choices,
+        ))
+    return items
+
+
+def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, fingerprint: str = "",
+                  now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
+    """Start an attempt, or return the person's open one (double clicks, two tabs, retries)."""
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    try:
+        with transaction.atomic():
+            if _guards_on():
+                User.objects.select_for_update().filter(pk=user.pk).first()
+            current = quiz.attempts.filter(user=user, status=AttemptStatus.OPEN).first()
+            if current is not None:
+                if now <= current.deadline + _grace():
+                    return current
+                _finish(current, now=now)
+            if not quiz.is_open(now):
+                raise QuizNotOpen()
+            used = quiz.attempts.filter(user=user).count()
+            allowed = attempts_allowed(quiz=quiz, user=user)
+            if allowed is not None and used >= allowed:
+                raise NoAttemptsLeft()
+            override = _override(quiz, user)
+            extra = timedelta(seconds=override.extra_seconds) if override else timedelta()
+            deadline = now + quiz.time_limit + extra
+            if quiz.closes_at is not None:
+                deadline = min(deadline, quiz.closes_at)
+            questions = draw_questions(quiz, rng)
+            attempt = Attempt.objects.create(
+                quiz=quiz, user=user, number=used + 1, started_at=now, deadline=deadline,
+                max_score=len(questions), client_ip=client_ip, client_fingerprint=fingerprint[:64],
+            )
+            AttemptQuestion.objects.bulk_create(_snapshot(attempt, questions, rng))
+            return attempt
+    except IntegrityError:
+        if not _guards_on():
+            raise
+        # Another request of the same person won the race (possible only where row locks are
+        # not available): theirs is the attempt.
+        return quiz.attempts.get(user=user, status=AttemptStatus.OPEN)
+
+
+def _lock(attempt: Attempt) -> Attempt:
+    if _guards_on():
+        return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    return Attempt.objects.select_related("quiz").get(pk=attempt.pk)
+
+
+def attempt_save_answer(*, attempt: Attempt, item_id: int, choice_ids: list[int],
+                        now: datetime | None = None) -> AttemptQuestion:
+    """Save (or replace, or clear with []) the answer to one question of an open attempt."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(attempt)
+        if locked.status != AttemptStatus.OPEN:
+            raise AttemptClosed()
+        if now > locked.deadline + _grace():
+            _finish(locked, now=now)
+            raise AttemptClosed()
+        item = locked.items.filter(pk=item_id).first()
+        if item is None:
+            raise InvalidAnswer()
+        chosen = list(dict.fromkeys(int(c) for c in choice_ids))
+        valid = {c["id"] for c in item.choices}
+        if not set(chosen) <= valid:
+            raise InvalidAnswer()
+        if item.type != QuestionType.MULTIPLE and len(chosen) > 1:
+            raise InvalidAnswer(_one_answer_message())
+        item.selected = chosen
+        item.answered_at = now
+        item.save(update_fields=["selected", "answered_at"])
+        return item
+
+
+def _one_answer_message() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("This question takes exactly one answer.")
+
+
+def attempt_submit(*, attempt: Attempt, key: str = "", now: datetime | None = None) -> Attempt:
+    """Grade and close an attempt. Idempotent: a finished attempt is returned unchanged."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(attempt) if _guards_on() else attempt
+        if locked.status != AttemptStatus.OPEN:
+            return locked
+        return _finish(locked, now=now, key=key)
+
+
+def _finish(attempt: Attempt, *, now: datetime, key: str = "") -> Attempt:
+    """Grade what was saved. Past the deadline the attempt counts as closed at the deadline."""
+    late = now > attempt.deadline + _grace()
+    finished_at = min(now, attempt.deadline) if late or now > attempt.deadline else now
+    items = list(attempt.items.all())
+    correct = 0
+    for item in items:
+        item.is_correct = item.grade()
+        correct += item.is_correct
+    AttemptQuestion.objects.bulk_update(items, ["is_correct"])
+    attempt.status = AttemptStatus.EXPIRED if late else AttemptStatus.SUBMITTED
+    attempt.submitted_at = finished_at
+    attempt.score = correct
+    attempt.max_score = len(items)
+    attempt.score_percent = _percent(correct, len(items))
+    attempt.passed = attempt.score_percent >= attempt.quiz.pass_mark_percent
+    attempt.duration_ms = max(0, int((finished_at - attempt.started_at).total_seconds() * 1000))
+    attempt.submit_key = key[:64]
+    attempt.save(update_fields=[
+        "status", "submitted_at", "score", "max_score", "score_percent", "passed", "duration_ms", "submit_key",
+    ])
+    attempt_finished.send(sender=Attempt, attempt=attempt)
+    return attempt
+
+
+def _percent(correct: int, total: int) -> Decimal:
+    if total == 0:
+        return Decimal("0.00")
+    return (Decimal(100) * correct / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def attempt_expire_if_overdue(attempt: Attempt, *, now: datetime | None = None) -> Attempt:
+    """The check made on every access: an attempt past its deadline and grace is closed with
+    what was saved."""
+    now = now or timezone.now()
+    if attempt.status == AttemptStatus.OPEN and now > attempt.deadline + _grace():
+        with transaction.atomic():
+            locked = _lock(attempt)
+            if locked.status == AttemptStatus.OPEN:
+                return _finish(locked, now=now)
+            return locked
+    return attempt
+
+
+def attempts_close_overdue(*, now: datetime | None = None) -> int:
+    """Close every attempt past its deadline and grace (the management command's job)."""
+    now = now or timezone.now()
+    closed = 0
+    for attempt in Attempt.objects.filter(status=AttemptStatus.OPEN, deadline__lt=now - _grace()).iterator():
+        before = attempt.status
+        if attempt_expire_if_overdue(attempt, now=now).status != before:
+            closed += 1
+    return closed
+
+
+def counted_attempt(*, quiz: Quiz, user: User) -> Attempt | None:
+    """The attempt that counts for this person, by the quiz's scoring rule."""
+    finished = quiz.attempts.filter(user=user).finished()
+    rule = quiz.scoring_rule
+    if rule == "first":
+        return finished.order_by("number").first()
+    if rule == "last":
+        return finished.order_by("-number").first()
+    return finished.order_by("-score", "duration_ms", "submitted_at").first()
+
+
+def can_review(attempt: Attempt, *, now: datetime | None = None) -> bool:
+    """Whether the person may see the correct answers and explanations of this attempt."""
+    if attempt.status == AttemptStatus.OPEN:
+        return False
+    policy = attempt.quiz.review_policy
+    if policy == "immediately":
+        return True
+    if policy == "after_close":
+        return attempt.quiz.is_closed(now)
+    return False

@@ -1,0 +1,44 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class QuizError(Exception):
+    """A rule of the quiz engine said no. `message` is for the person (translated); `code` is
+    for API clients; `status` is the HTTP status an API answers with."""
+
+    code = "invalid"
+    status = 400
+    default_message = _("This request cannot be carried out.")
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class QuizNotOpen(QuizError):
+    code = "quiz_not_open"
+    status = 409
+    default_message = _("This quiz is not open now.")
+
+
+class NoAttemptsLeft(QuizError):
+    code = "no_attempts_left"
+    status = 409
+    default_message = _("You have used all the attempts allowed for this quiz.")
+
+
+class AttemptClosed(QuizError):
+    code = "attempt_closed"
+    status = 409
+    default_message = _("This attempt is closed: the time is up or it was submitted already.")
+
+
+class InvalidAnswer(QuizError):
+    code = "invalid_answer"
+    status = 400
+    default_message = _("This answer does not belong to this question.")
+
+
+class NotEnoughQuestions(QuizError):
+    code = "not_enough_questions"
+    status = 409
+    default_message = _("The question bank does not have enough published questions for this quiz.")
