@@ -50,13 +50,14 @@ test: $(VENV)/.installed-dev messages lint
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/pytest -n 2 -q
 
-# The same suite on a throwaway PostgreSQL cluster on its own port (recipes.md).
-PG_PORT ?= 5433
+# The same suite on a throwaway PostgreSQL cluster on its own port (recipes.md); PG_PORT=5433
+# pins the port, otherwise a free one is picked. The cluster is removed even when tests fail.
 test-pg: $(VENV)/.installed-dev messages
-	@command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends postgresql >/dev/null; \
+	  else echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' and try again."; exit 1; fi; fi
 	$(PY) manage.py collectstatic --noinput -v 0
-	@bash scripts/with-postgres.sh $(PG_PORT) $(VENV)/bin/pytest -n 2 -q
+	PG_PORT=$(PG_PORT) bash scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 -q
 
 test-e2e: $(VENV)/.installed-dev messages
 	@command -v chromium >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends chromium >/dev/null; }

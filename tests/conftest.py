@@ -10,6 +10,24 @@ from accounts.roles import Role
 from tests.factories import PASSWORD, make_unit, make_user
 
 
+def pytest_report_header(config) -> str:
+    # Says in every run's log which database the suite really ran on (make test-pg sets DATABASE_URL).
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run make test-pg")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def vietnamese():
     translation.activate("vi")
