@@ -1,0 +1,541 @@
+"""Bulk creation of staff accounts from an .xlsx sheet.
+
+The sheet is read and every row checked before anything is written: the result lists every bad
+row (by its row number in Excel) and, if there is any, nothing is created. The same functions
+serve the organiser's upload page and `manage.py import_staff`.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from accounts.audit import audit_log
+from accounts.models import Unit, User
+from accounts.phones import InvalidPhone, normalise_phone
+from accounts.roles import Role
+
+# The column headers are part of the file format, not of the UI: they stay Vietnamese whatever
+# language the organiser reads the site in, so a sheet filled once imports for everyone.
+COL_NAME = "Họ và tên"
+COL_PHONE = "Số điện thoại"
+COL_EMAIL = "Email"
+COL_UNIT = "Đơn vị"
+COL_POSITION = "Chức vụ"
+COL_ROLE = "Vai trò"
+COLUMNS = (COL_NAME, COL_PHONE, COL_EMAIL, COL_UNIT, COL_POSITION, COL_ROLE)
+REQUIRED_COLUMNS = (COL_NAME, COL_PHONE, COL_EMAIL, COL_UNIT)
+DATA_SHEET = "Cán bộ"
+GUIDE_SHEET = "Hướng dẫn"
+
+ROLE_STAFF = "cán bộ"
+ROLE_MANAGER = "quản lý đơn vị"
+_ROLE_WORDS = {
+    "": Role.STAFF,
+    ROLE_STAFF: Role.STAFF,
+    "staff": Role.STAFF,
+    ROLE_MANAGER: Role.UNIT_MANAGER,
+    "quản lý": Role.UNIT_MANAGER,
+    "unit manager": Role.UNIT_MANAGER,
+}
+
+MAX_ROWS = 5000
+# A 5 MB .xlsx can unpack to gigabytes (a "zip bomb"); real staff lists unpack to a few MB.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+_NAME_MAX = User._meta.get_field("full_name").max_length
+_POSITION_MAX = User._meta.get_field("position").max_length
+_BATCH = 500
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason the sheet cannot be imported; `row` is the Excel row number, None for the file."""
+
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    row: int
+    full_name: str
+    phone: str | None
+    email: str | None
+    unit: Unit
+    position: str
+    role: Role
+
+
+@dataclass
+class StaffImportResult:
+    rows: list[StaffRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def per_unit(self) -> list[tuple[str, int]]:
+        """(unit name with its parent, number of accounts), in tree order."""
+        counts = Counter(r.unit.pk for r in self.rows)
+        units = {r.unit.pk: r.unit for r in self.rows}
+        return [(_unit_label(units[pk]), counts[pk]) for pk in sorted(counts, key=lambda pk: units[pk].path)]
+
+
+def _clean_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFC", str(value))
+    return " ".join(text.split())
+
+
+def _key(value: Any) -> str:
+    """How names are compared: Unicode-normalised, case- and space-insensitive."""
+    return _clean_text(value).casefold()
+
+
+def _unit_label(unit: Unit) -> str:
+    return f"{unit.name} / {unit.parent.name}" if unit.parent_id else unit.name
+
+
+def upload_size_error(size: int) -> str | None:
+    limit = settings.UPLOAD_MAX_BYTES
+    if size <= limit:
+        return None
+    return _(
+        "The file is %(size)s MB, larger than the %(limit)s MB allowed. Split the list into several files."
+    ) % {"size": f"{size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:g}"}
+
+
+# --- Template ------------------------------------------------------------------------------------
+
+def staff_template_build(*, root: Unit) -> bytes:
+    """The sheet to fill in (headers only) and a guide with an example and the units to pick from."""
+    units = list(Unit.objects.subtree(root).select_related("parent"))
+    name_counts = Counter(_key(u.name) for u in units)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FDE9D9")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    ws.append(list(COLUMNS))
+    for cell in ws[1]:
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    # Excel drops the leading 0 of a phone typed into a number cell; text cells keep it.
+    for row in range(2, MAX_ROWS + 2):
+        ws.cell(row=row, column=2).number_format = "@"
+    for index, width in enumerate((28, 16, 30, 40, 22, 18), start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+
+    guide = wb.create_sheet(GUIDE_SHEET)
+    for letter, width in (("A", 24), ("B", 70), ("C", 34)):
+        guide.column_dimensions[letter].width = width
+    guide.append([_("How to fill in the sheet “%(sheet)s”") % {"sheet": DATA_SHEET}])
+    guide["A1"].font = Font(bold=True, size=13)
+    guide.append([])
+    guide.append([_("Column"), _("What to write"), _("Example")])
+    for cell in guide[3]:
+        cell.font = bold
+        cell.fill = fill
+    example_unit = next((u for u in units if u.pk != root.pk), root)
+    explanations = [
+        (COL_NAME, _("Required. The person's full name, with diacritics."), "Nguyễn Văn An"),
+        (COL_PHONE, _("Mobile number. A phone number or an email is required; each may appear only once "
+                      "in the file and must not belong to an existing account."), "0912345678"),
+        (COL_EMAIL, _("Optional when a phone number is given."), "nguyenvanan@example.vn"),
+        (COL_UNIT, _("Required. A name from the column “Write in Đơn vị” of the list below (capitals and "
+                     "spaces do not matter), or the unit's code."), example_unit.name),
+        (COL_POSITION, _("Optional."), "Chuyên viên"),
+        (COL_ROLE, _("Optional: “%(staff)s” (the default) or “%(manager)s”, who also sees the members of "
+                     "the unit and their progress.") % {"staff": ROLE_STAFF, "manager": ROLE_MANAGER}, ROLE_STAFF),
+    ]
+    for row in explanations:
+        guide.append(list(row))
+        for cell in guide[guide.max_row]:
+            cell.alignment = wrap
+    guide.append([])
+    for note in (
+        _("Everyone imported logs in with their phone number or email and the initial password given on the "
+          "import page, and must choose their own password at first login."),
+        _("If any row is wrong, nothing is created and every wrong row is listed with its row number."),
+        _("At most %(max)d people per file; empty rows are skipped.") % {"max": MAX_ROWS},
+    ):
+        guide.append([note])
+        guide.merge_cells(start_row=guide.max_row, start_column=1, end_row=guide.max_row, end_column=3)
+        guide.cell(row=guide.max_row, column=1).alignment = wrap
+    guide.append([])
+    guide.append([_("Units")])
+    guide.cell(row=guide.max_row, column=1).font = Font(bold=True, size=13)
+    guide.append([_("Code"), _("Write in “Đơn vị”"), _("Parent unit")])
+    for cell in guide[guide.max_row]:
+        cell.font = bold
+        cell.fill = fill
+    first_unit_row = guide.max_row + 1
+    for unit in units:
+        # A name shared by two units only identifies one with its parent's name after it.
+        written = _unit_label(unit) if name_counts[_key(unit.name)] > 1 else unit.name
+        guide.append([unit.code, written, unit.parent.name if unit.parent_id else ""])
+
+    roles = DataValidation(type="list", formula1=f'"{ROLE_STAFF},{ROLE_MANAGER}"', allow_blank=True)
+    roles.error = _("Write “%(staff)s” or “%(manager)s”.") % {"staff": ROLE_STAFF, "manager": ROLE_MANAGER}
+    roles.showErrorMessage = True
+    # Offered as a drop-down, but only a warning: a unit may also be written by its code.
+    unit_list = DataValidation(
+        type="list", formula1=f"='{GUIDE_SHEET}'!$B${first_unit_row}:$B${guide.max_row}",
+        allow_blank=True, errorStyle="warning", showErrorMessage=False,
+    )
+    ws.add_data_validation(roles)
+    ws.add_data_validation(unit_list)
+    roles.add(f"F2:F{MAX_ROWS + 1}")
+    unit_list.add(f"D2:D{MAX_ROWS + 1}")
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+def _open_workbook(file: IO[bytes], file_name: str) -> tuple[Any | None, RowError | None]:
+    not_xlsx = RowError(None, _(
+        "The file “%(name)s” is not an Excel workbook (.xlsx). Download the template, fill it in and "
+        "upload it without changing its format."
+    ) % {"name": file_name})
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return None, RowError(None, _(
+            "The file “%(name)s” is in the old Excel format (.xls). Open it in Excel and save it as "
+            "“Excel Workbook (.xlsx)”."
+        ) % {"name": file_name})
+    if not head.startswith(b"PK") or not zipfile.is_zipfile(file):
+        return None, not_xlsx
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None, not_xlsx
+    if "xl/workbook.xml" not in names:
+        return None, not_xlsx
+    if unpacked > MAX_UNPACKED_BYTES:
+        return None, RowError(None, _("The file “%(name)s” unpacks to too much data to be a staff list.")
+                              % {"name": file_name})
+    file.seek(0)
+    try:
+        return load_workbook(file, read_only=True, data_only=True), None
+    except Exception:  # openpyxl raises many types on a damaged file; all mean the same to the user
+        return None, not_xlsx
+
+
+def _data_sheet(wb: Any) -> Any:
+    return wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
+
+
+@dataclass
+class _Raw:
+    row: int
+    values: dict[str, str]
+
+
+def _read_rows(sheet: Any) -> tuple[list[_Raw], list[RowError]]:
+    rows_iter: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
+    header = next(rows_iter, None) or ()
+    wanted = {_key(c): c for c in COLUMNS}
+    positions: dict[str, int] = {}
+    unexpected: list[str] = []
+    duplicated: list[str] = []
+    for index, cell in enumerate(header):
+        text = _clean_text(cell)
+        if not text:
+            continue
+        column = wanted.get(text.casefold())
+        if column is None:
+            unexpected.append(text)
+        elif column in positions:
+            duplicated.append(column)
+        else:
+            positions[column] = index
+    errors: list[RowError] = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+    if missing:
+        errors.append(RowError(None, _("The header row (row 1) lacks the columns: %(columns)s.")
+                               % {"columns": ", ".join(f"“{c}”" for c in missing)}))
+    if unexpected:
+        errors.append(RowError(None, _("The header row (row 1) has columns that are not in the template: "
+                                       "%(columns)s. The columns are: %(expected)s.")
+                               % {"columns": ", ".join(f"“{c}”" for c in unexpected),
+                                  "expected": ", ".join(f"“{c}”" for c in COLUMNS)}))
+    if duplicated:
+        errors.append(RowError(None, _("The header row (row 1) has the same column twice: %(columns)s.")
+                               % {"columns": ", ".join(f"“{c}”" for c in duplicated)}))
+    if errors:
+        return [], errors
+
+    rows: list[_Raw] = []
+    for number, values in enumerate(rows_iter, start=2):
+        cells = {c: _cell(values, i, c) for c, i in positions.items()}
+        if not any(cells.values()):
+            continue  # blank lines between blocks of people are common and harmless
+        if len(rows) == MAX_ROWS:
+            return [], [RowError(None, ngettext(
+                "The sheet has more than %(max)d person; split it into several files.",
+                "The sheet has more than %(max)d people; split it into several files.", MAX_ROWS,
+            ) % {"max": MAX_ROWS})]
+        rows.append(_Raw(number, cells))
+    if not rows:
+        return [], [RowError(None, _("The sheet has no one to import: every row below the header is empty."))]
+    return rows, []
+
+
+def _cell(values: tuple[Any, ...], index: int, column: str) -> str:
+    value = values[index] if index < len(values) else None
+    if column == COL_PHONE and isinstance(value, int | float) and not isinstance(value, bool):
+        # A phone typed into a number cell arrives as 912345678: Excel dropped the leading 0.
+        digits = str(int(value))
+        return "0" + digits if len(digits) == 9 else digits
+    return _clean_text(value)
+
+
+# --- Units ---------------------------------------------------------------------------------------
+
+class _UnitIndex:
+    """Finds a unit of the subtree by name, "Name / Parent / ..." or code."""
+
+    def __init__(self, root: Unit) -> None:
+        self.root = root
+        self.units = list(Unit.objects.subtree(root).select_related("parent"))
+        ancestor_pks = [int(pk) for pk in root.path.strip("/").split("/") if pk]
+        self.names = {u.pk: u.name for u in Unit.objects.filter(pk__in=ancestor_pks).only("pk", "name")}
+        self.names.update({u.pk: u.name for u in self.units})
+        self.by_name: dict[str, list[Unit]] = {}
+        self.by_code: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            self.by_name.setdefault(_key(unit.name), []).append(unit)
+            if unit.code.strip():
+                self.by_code.setdefault(_key(unit.code), []).append(unit)
+
+    def _ancestor_keys(self, unit: Unit) -> list[str]:
+        pks = [int(pk) for pk in unit.path.strip("/").split("/")][:-1]
+        return [_key(self.names.get(pk, "")) for pk in reversed(pks)]
+
+    def find(self, text: str) -> tuple[Unit | None, list[Unit]]:
+        """(the unit, []) when found; (None, candidates) when ambiguous; (None, []) when unknown."""
+        candidates = self.by_name.get(_key(text)) or self.by_code.get(_key(text)) or []
+        if not candidates and "/" in text:
+            name, *parents = [_key(part) for part in text.split("/")]
+            candidates = [
+                u for u in self.by_name.get(name, [])
+                if self._ancestor_keys(u)[:len(parents)] == parents
+            ]
+        if len(candidates) == 1:
+            return candidates[0], []
+        return None, candidates
+
+
+# --- Checking and creating -----------------------------------------------------------------------
+
+def _existing(column: str, values: Iterable[str]) -> set[str]:
+    """Which of these phones (or lower-cased emails) already belong to an account."""
+    values = sorted(set(values))
+    users = User.objects.annotate(key=Lower(column))
+    found: set[str] = set()
+    for start in range(0, len(values), _BATCH):
+        found.update(users.filter(key__in=values[start:start + _BATCH]).values_list("key", flat=True))
+    return found
+
+
+def _check_rows(raws: list[_Raw], root: Unit) -> tuple[list[StaffRow], list[RowError]]:
+    index = _UnitIndex(root)
+    errors: list[RowError] = []
+    rows: list[StaffRow] = []
+    phone_rows: dict[str, int] = {}
+    email_rows: dict[str, int] = {}
+    for raw in raws:
+        bad = len(errors)
+        v = raw.values
+        full_name = v.get(COL_NAME, "")
+        if not full_name:
+            errors.append(RowError(raw.row, _("the full name is missing")))
+        elif len(full_name) > _NAME_MAX:
+            errors.append(RowError(raw.row, _("the full name is longer than %(max)d characters") % {"max": _NAME_MAX}))
+
+        phone: str | None = None
+        raw_phone = v.get(COL_PHONE, "")
+        if raw_phone:
+            try:
+                phone = normalise_phone(raw_phone)
+            except InvalidPhone:
+                errors.append(RowError(raw.row, _("the phone number %(phone)s is not a Vietnamese mobile number")
+                                       % {"phone": raw_phone}))
+            else:
+                if phone in phone_rows:
+                    errors.append(RowError(raw.row, _("the phone number %(phone)s is also on row %(other)d")
+                                           % {"phone": phone, "other": phone_rows[phone]}))
+                else:
+                    phone_rows[phone] = raw.row
+        email: str | None = None
+        raw_email = v.get(COL_EMAIL, "")
+        if raw_email:
+            try:
+                validate_email(raw_email)
+            except ValidationError:
+                errors.append(RowError(raw.row, _("the email %(email)s is not a valid address") % {"email": raw_email}))
+            else:
+                email = raw_email.lower()
+                if email in email_rows:
+                    errors.append(RowError(raw.row, _("the email %(email)s is also on row %(other)d")
+                                           % {"email": email, "other": email_rows[email]}))
+                else:
+                    email_rows[email] = raw.row
+        if not raw_phone and not raw_email:
+            errors.append(RowError(raw.row, _("a phone number or an email is required")))
+
+        unit: Unit | None = None
+        unit_text = v.get(COL_UNIT, "")
+        if not unit_text:
+            errors.append(RowError(raw.row, _("the unit is missing")))
+        else:
+            unit, candidates = index.find(unit_text)
+            if unit is None and candidates:
+                errors.append(RowError(raw.row, _(
+                    "several units are named “%(unit)s” (%(choices)s); write “Unit name / Parent unit name” "
+                    "or the unit's code"
+                ) % {"unit": unit_text, "choices": "; ".join(_unit_label(u) for u in candidates)}))
+            elif unit is None:
+                errors.append(RowError(raw.row, _("there is no unit “%(unit)s” in %(root)s")
+                                       % {"unit": unit_text, "root": root.name}))
+
+        position = v.get(COL_POSITION, "")
+        if len(position) > _POSITION_MAX:
+            errors.append(RowError(raw.row, _("the position is longer than %(max)d characters")
+                                   % {"max": _POSITION_MAX}))
+        role_text = v.get(COL_ROLE, "")
+        role = _ROLE_WORDS.get(role_text.casefold())
+        if role is None:
+            errors.append(RowError(raw.row, _("the role “%(role)s” is not known; write “%(staff)s” or “%(manager)s”")
+                                   % {"role": role_text, "staff": ROLE_STAFF, "manager": ROLE_MANAGER}))
+        if len(errors) == bad and unit is not None and role is not None:
+            rows.append(StaffRow(raw.row, full_name, phone, email, unit, position, role))
+
+    taken_phones = _existing("phone", phone_rows)
+    for phone in sorted(taken_phones, key=phone_rows.__getitem__):
+        errors.append(RowError(phone_rows[phone], _("the phone number %(phone)s already belongs to an account")
+                               % {"phone": phone}))
+    taken_emails = _existing("email", email_rows)
+    for email in sorted(taken_emails, key=email_rows.__getitem__):
+        errors.append(RowError(email_rows[email], _("the email %(email)s already belongs to an account")
+                               % {"email": email}))
+    errors.sort(key=lambda e: (e.row or 0))
+    return rows, errors
+
+
+def staff_sheet_check(*, file: IO[bytes], file_name: str, root: Unit) -> StaffImportResult:
+    """Read and check the whole sheet; create nothing."""
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, io.SEEK_END)
+        size = file.tell()
+        file.seek(0)
+    too_big = upload_size_error(size)
+    if too_big:
+        return StaffImportResult(errors=[RowError(None, too_big)])
+    wb, error = _open_workbook(file, file_name)
+    if error:
+        return StaffImportResult(errors=[error])
+    try:
+        raws, errors = _read_rows(_data_sheet(wb))
+    finally:
+        wb.close()
+    if errors:
+        return StaffImportResult(errors=errors)
+    rows, errors = _check_rows(raws, root)
+    if errors:
+        return StaffImportResult(errors=errors)
+    return StaffImportResult(rows=rows)
+
+
+def staff_import(*, file: IO[bytes], file_name: str, root: Unit, password: str, actor: User | None,
+                 dry_run: bool = False) -> StaffImportResult:
+    """Create one staff account per row, all or none. `password` must already be validated."""
+    result = staff_sheet_check(file=file, file_name=file_name, root=root)
+    result.dry_run = dry_run
+    if not result.ok or dry_run:
+        return result
+    try:
+        with transaction.atomic():
+            _create(result.rows, password)
+            result.created = len(result.rows)
+            audit_log(
+                actor=actor, action="staff.import", obj=root,
+                summary=f"{result.created} staff accounts from {file_name}",
+                data={"count": result.created, "file": file_name,
+                      "units": dict(result.per_unit())},
+            )
+    except IntegrityError:
+        # Someone registered one of these phones or emails between the check and the insert.
+        return StaffImportResult(errors=[RowError(None, _(
+            "Some of these phone numbers or emails were registered while the file was being imported. "
+            "Nothing was created; import the file again to see which rows."
+        ))])
+    return result
+
+
+def _create(rows: list[StaffRow], password: str) -> None:
+    # Everyone gets the same initial password, which the organiser hands out and which each person
+    # must change at first login: hash it once, not once per row (PBKDF2 is slow on purpose).
+    hashed = make_password(password)
+    users = [
+        User(full_name=r.full_name, phone=r.phone, email=r.email, unit=r.unit, position=r.position,
+             password=hashed, must_change_password=True)
+        for r in rows
+    ]
+    User.objects.bulk_create(users, batch_size=_BATCH)
+    if any(u.pk is None for u in users):  # backends that do not return primary keys
+        by_phone = dict(User.objects.filter(phone__in=[u.phone for u in users if u.phone]).values_list("phone", "pk"))
+        by_email = dict(User.objects.filter(email__in=[u.email for u in users if u.email]).values_list("email", "pk"))
+        for u in users:
+            u.pk = by_phone.get(u.phone) if u.phone else by_email[u.email]
+    groups = {role: Group.objects.get_or_create(name=role.value)[0].pk for role in (Role.STAFF, Role.UNIT_MANAGER)}
+    Membership = User.groups.through
+    memberships = [Membership(user_id=u.pk, group_id=groups[Role.STAFF]) for u in users]
+    memberships += [
+        Membership(user_id=u.pk, group_id=groups[Role.UNIT_MANAGER])
+        for u, r in zip(users, rows, strict=True) if r.role == Role.UNIT_MANAGER
+    ]
+    Membership.objects.bulk_create(memberships, batch_size=_BATCH)
