@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import views, views_staff
 
 app_name = "accounts"
 
@@ -55,6 +55,7 @@ def _not_yet(request, *args, **kwargs):
 urlpatterns += [
     path("register/", _not_yet, name="register"),
     path("me/", _not_yet, name="my_data"),
-    path("staff/import/", _not_yet, name="staff_import"),
+    path("staff/import/", views_staff.staff_import_view, name="staff_import"),
+    path("staff/import/template.xlsx", views_staff.staff_import_template, name="staff_import_template"),
     path("unit/", _not_yet, name="unit_members"),
 ]
