@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -27,12 +28,20 @@ from quizzes.models import (
     Attempt,
     AttemptQuestion,
     AttemptStatus,
+    Audience,
     Question,
     QuestionType,
     Quiz,
     QuizOverride,
 )
-from quizzes.services.errors import AttemptClosed, InvalidAnswer, NoAttemptsLeft, NotEnoughQuestions, QuizNotOpen
+from quizzes.services.errors import (
+    AttemptClosed,
+    InvalidAnswer,
+    NoAttemptsLeft,
+    NotEnoughQuestions,
+    QuizError,
+    QuizNotOpen,
+)
 
 # Sent inside the grading transaction, once per attempt, when it becomes submitted or expired.
 # Contests keep their standings with it, so a standing never disagrees with its attempt.
@@ -67,6 +76,15 @@ def attempts_left(*, quiz: Quiz, user: User) -> int | None:
     return max(0, allowed - used)
 
 
+def _compatible(questions: QuerySet[Question], audience: str) -> QuerySet[Question]:
+    """Questions every person of the quiz's audience may be shown. A quiz for everyone is also
+    taken by residents, so it draws only questions written for everyone, never staff-only ones
+    (QuestionQuerySet.for_audience(BOTH) keeps every question: it is a filter, not this rule)."""
+    if audience == Audience.BOTH:
+        return questions.filter(audience=Audience.BOTH)
+    return questions.for_audience(audience)
+
+
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     """The questions of a new attempt: the fixed list if the quiz has one, else N published
     questions per topic drawn at random among those for the quiz's audience."""
@@ -77,7 +95,7 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
         picked: list[int] = []
         for rule in quiz.draw_rules.all():
             pool = list(
-                Question.objects.published().for_audience(quiz.audience)
+                _compatible(Question.objects.published(), quiz.audience)
                 .filter(topic_id=rule.topic_id).values_list("pk", flat=True)
             )
             if len(pool) < rule.count:
@@ -111,6 +129,7 @@ def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, finge
     """Start an attempt, or return the person's open one (double clicks, two tabs, retries)."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
+    refusal: QuizError | None = None
     try:
         with transaction.atomic():
             if _guards_on():
@@ -120,30 +139,42 @@ def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, finge
                 if now <= current.deadline + _grace():
                     return current
                 _finish(current, now=now)
-            if not quiz.is_open(now):
-                raise QuizNotOpen()
-            used = quiz.attempts.filter(user=user).count()
-            allowed = attempts_allowed(quiz=quiz, user=user)
-            if allowed is not None and used >= allowed:
-                raise NoAttemptsLeft()
-            override = _override(quiz, user)
-            extra = timedelta(seconds=override.extra_seconds) if override else timedelta()
-            deadline = now + quiz.time_limit + extra
-            if quiz.closes_at is not None:
-                deadline = min(deadline, quiz.closes_at)
-            questions = draw_questions(quiz, rng)
-            attempt = Attempt.objects.create(
-                quiz=quiz, user=user, number=used + 1, started_at=now, deadline=deadline,
-                max_score=len(questions), client_ip=client_ip, client_fingerprint=fingerprint[:64],
-            )
-            AttemptQuestion.objects.bulk_create(_snapshot(attempt, questions, rng))
-            return attempt
+            # A refusal is raised after the block, so that closing the overdue attempt above is
+            # committed (raising inside would roll its grading back after its signal was sent).
+            try:
+                return _create_attempt(quiz=quiz, user=user, now=now, rng=rng, client_ip=client_ip,
+                                       fingerprint=fingerprint)
+            except QuizError as exc:
+                refusal = exc
     except IntegrityError:
         if not _guards_on():
             raise
         # Another request of the same person won the race (possible only where row locks are
         # not available): theirs is the attempt.
         return quiz.attempts.get(user=user, status=AttemptStatus.OPEN)
+    raise refusal
+
+
+def _create_attempt(*, quiz: Quiz, user: User, now: datetime, rng: random.Random, client_ip: str | None,
+                    fingerprint: str) -> Attempt:
+    if not quiz.is_open(now):
+        raise QuizNotOpen()
+    used = quiz.attempts.filter(user=user).count()
+    allowed = attempts_allowed(quiz=quiz, user=user)
+    if allowed is not None and used >= allowed:
+        raise NoAttemptsLeft()
+    override = _override(quiz, user)
+    extra = timedelta(seconds=override.extra_seconds) if override else timedelta()
+    deadline = now + quiz.time_limit + extra
+    if quiz.closes_at is not None:
+        deadline = min(deadline, quiz.closes_at)
+    questions = draw_questions(quiz, rng)
+    attempt = Attempt.objects.create(
+        quiz=quiz, user=user, number=used + 1, started_at=now, deadline=deadline,
+        max_score=len(questions), client_ip=client_ip, client_fingerprint=fingerprint[:64],
+    )
+    AttemptQuestion.objects.bulk_create(_snapshot(attempt, questions, rng))
+    return attempt
 
 
 def _lock(attempt: Attempt) -> Attempt:
@@ -156,26 +187,40 @@ def attempt_save_answer(*, attempt: Attempt, item_id: int, choice_ids: list[int]
                         now: datetime | None = None) -> AttemptQuestion:
     """Save (or replace, or clear with []) the answer to one question of an open attempt."""
     now = now or timezone.now()
+    try:
+        item_pk = int(item_id)
+        chosen = list(dict.fromkeys(int(c) for c in choice_ids))
+    except (TypeError, ValueError):
+        raise InvalidAnswer() from None
     with transaction.atomic():
         locked = _lock(attempt)
         if locked.status != AttemptStatus.OPEN:
             raise AttemptClosed()
-        if now > locked.deadline + _grace():
+        too_late = now > locked.deadline + _grace()
+        if too_late:
+            # Closed here and committed on leaving the block; AttemptClosed is raised after it,
+            # since raising inside would roll the closing back (and its signal was already sent).
             _finish(locked, now=now)
-            raise AttemptClosed()
-        item = locked.items.filter(pk=item_id).first()
-        if item is None:
-            raise InvalidAnswer()
-        chosen = list(dict.fromkeys(int(c) for c in choice_ids))
-        valid = {c["id"] for c in item.choices}
-        if not set(chosen) <= valid:
-            raise InvalidAnswer()
-        if item.type != QuestionType.MULTIPLE and len(chosen) > 1:
-            raise InvalidAnswer(_one_answer_message())
-        item.selected = chosen
-        item.answered_at = now
-        item.save(update_fields=["selected", "answered_at"])
-        return item
+        else:
+            item = _validated_item(locked, item_pk, chosen)
+            item.selected = chosen
+            item.answered_at = now
+            item.save(update_fields=["selected", "answered_at"])
+    if too_late:
+        raise AttemptClosed()
+    return item
+
+
+def _validated_item(attempt: Attempt, item_id: int, chosen: list[int]) -> AttemptQuestion:
+    item = attempt.items.filter(pk=item_id).first()
+    if item is None:
+        raise InvalidAnswer()
+    valid = {c["id"] for c in item.choices}
+    if not set(chosen) <= valid:
+        raise InvalidAnswer()
+    if item.type != QuestionType.MULTIPLE and len(chosen) > 1:
+        raise InvalidAnswer(_one_answer_message())
+    return item
 
 
 def _one_answer_message() -> str:
