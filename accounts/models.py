@@ -208,6 +208,11 @@ class ConsentRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} {self.text_version} {self.given_at:%d/%m/%Y}"
 
+    @property
+    def purpose_labels(self) -> list[str]:
+        labels = dict(ConsentPurpose.choices)
+        return [str(labels.get(purpose, purpose)) for purpose in self.purposes]
+
 
 class AuditEntry(models.Model):
     """An organiser action that changed something. Append-only: no update or delete path."""

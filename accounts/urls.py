@@ -44,18 +44,13 @@ urlpatterns = [
     ),
 ]
 
-# Built in the registration and staff-import work; placeholders keep the navigation resolvable.
-from django.http import Http404  # noqa: E402
-
-
-def _not_yet(request, *args, **kwargs):
-    raise Http404
-
-
 urlpatterns += [
-    path("register/", _not_yet, name="register"),
-    path("me/", _not_yet, name="my_data"),
+    path("register/", views.register, name="register"),
+    path("me/", views.my_data, name="my_data"),
+    path("me/edit/", views.my_data_edit, name="my_data_edit"),
+    path("me/download/", views.my_data_download, name="my_data_download"),
+    path("me/delete/", views.my_data_delete, name="my_data_delete"),
     path("staff/import/", views_staff.staff_import_view, name="staff_import"),
     path("staff/import/template.xlsx", views_staff.staff_import_template, name="staff_import_template"),
-    path("unit/", _not_yet, name="unit_members"),
+    path("unit/", views.unit_members, name="unit_members"),
 ]

@@ -41,6 +41,10 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Locmem storage outlives the settings change: without this, rate-limit counters leak between tests.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,105 @@
+"""The unit manager's member table: which people, which columns, what each viewer may see.
+
+Columns are registered, so later apps add theirs (module progress, contest participation)
+without touching the view or the template:
+
+    register_member_column(MemberColumn(
+        key="modules_done", label=_("Modules done"), numeric=True,
+        annotate=lambda qs: qs.annotate(modules_done=Count("certificates")),
+        value=lambda member, viewer: member.modules_done,
+    ))
+
+`annotate` keeps the page at a fixed number of queries however many rows it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from accounts.models import Unit, User
+from accounts.privacy import mask_phone
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: User
+    sees_full_phones: bool
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        return cls(user=user, sees_full_phones=roles.is_organiser(user))
+
+
+@dataclass(frozen=True)
+class MemberColumn:
+    key: str
+    label: str | Promise
+    value: Callable[[User, Viewer], Any]
+    annotate: Callable[[QuerySet], QuerySet] | None = None
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: User
+    cells: list[tuple[MemberColumn, Any]]
+
+
+_columns: list[MemberColumn] = []
+
+
+def register_member_column(column: MemberColumn) -> None:
+    if any(existing.key == column.key for existing in _columns):
+        raise ValueError(f"A member column named {column.key!r} is already registered.")
+    _columns.append(column)
+
+
+def member_columns() -> list[MemberColumn]:
+    return list(_columns)
+
+
+def phone_as_seen_by(member: User, viewer: Viewer) -> str:
+    """Only the owner and organisers see a phone in full; unit managers see it masked."""
+    if viewer.sees_full_phones or member.pk == viewer.user.pk:
+        return member.phone or ""
+    return mask_phone(member.phone)
+
+
+def _role_label(member: User, viewer: Viewer) -> str:
+    names = {group.name for group in member.groups.all()}  # prefetched
+    for role in (roles.Role.ORGANISER, roles.Role.UNIT_MANAGER, roles.Role.STAFF, roles.Role.RESIDENT):
+        if role.value in names:
+            return str(role.label)
+    return ""
+
+
+register_member_column(MemberColumn("full_name", _("Full name"), lambda m, v: m.full_name))
+register_member_column(MemberColumn("unit", _("Unit"), lambda m, v: m.unit.name if m.unit_id else ""))
+register_member_column(MemberColumn("position", _("Position"), lambda m, v: m.position))
+register_member_column(MemberColumn("role", _("Role"), _role_label))
+register_member_column(MemberColumn("phone", _("Phone number"), phone_as_seen_by))
+
+
+def unit_members(*, unit: Unit) -> QuerySet[User]:
+    """Active members of the unit and of every unit below it, in tree order."""
+    members = (
+        User.objects.active().in_subtree(unit)
+        .select_related("unit").prefetch_related("groups")
+        .order_by("unit__path", "full_name", "pk")
+    )
+    for column in _columns:
+        if column.annotate is not None:
+            members = column.annotate(members)
+    return members
+
+
+def member_rows(members: Any, *, viewer: Viewer) -> list[MemberRow]:
+    columns = member_columns()
+    return [MemberRow(member, [(column, column.value(member, viewer)) for column in columns]) for member in members]

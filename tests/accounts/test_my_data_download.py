@@ -1,0 +1,63 @@
+"""Downloading one's own data as JSON."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts import personal_data
+from accounts.services import consent_record
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("accounts:my_data_download")
+
+
+def test_it_downloads_the_account_and_consents_as_an_attachment(resident_client, resident):
+    consent_record(user=resident, purposes={"contests", "notifications"})
+    response = resident_client.get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"].startswith('attachment; filename="du-lieu-ca-nhan-')
+    data = json.loads(response.content.decode("utf-8"))
+    assert data["account"]["full_name"] == "Nguyễn Văn Dân"
+    assert data["account"]["phone"] == resident.phone
+    assert data["account"]["birth_year"] == 1990
+    assert data["account"]["unit_path"] == ["Xã Thử Nghiệm", "Thôn Một"]
+    assert data["account"]["receive_notifications"] is True
+    assert [c["purposes"] for c in data["consents"]] == [["contests", "notifications"]]
+    assert data["consents"][0]["text_version"] == "2026-01"
+    # Readable Vietnamese, not \u escapes, for a person opening the file in a text editor.
+    assert "Nguyễn Văn Dân" in response.content.decode("utf-8")
+
+
+def test_it_contains_only_the_visitors_data(staff_a_client, resident):
+    data = json.loads(staff_a_client.get(URL).content)
+    assert data["account"]["full_name"] == "Phạm Thị An"
+    assert resident.phone not in json.dumps(data)
+
+
+def test_other_apps_add_their_sections(resident_client, monkeypatch):
+    monkeypatch.setattr(personal_data, "_sections", dict(personal_data._sections))
+
+    @personal_data.register_section("contest_attempts")
+    def attempts(user):
+        return [{"round": 1, "score": 8}]
+
+    data = json.loads(resident_client.get(URL).content)
+    assert data["contest_attempts"] == [{"round": 1, "score": 8}]
+    assert "account" in data and "consents" in data
+
+
+def test_a_section_name_is_registered_once(monkeypatch):
+    monkeypatch.setattr(personal_data, "_sections", dict(personal_data._sections))
+    with pytest.raises(ValueError, match="already registered"):
+        personal_data.register_section("account")(lambda user: None)
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client):
+    assert client.get(URL)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_refuses_post(resident_client):
+    assert resident_client.post(URL).status_code == 405
