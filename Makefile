@@ -59,11 +59,27 @@ test-pg: $(VENV)/.installed-dev messages
 	$(PY) manage.py collectstatic --noinput -v 0
 	PG_PORT=$(PG_PORT) bash scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 -q
 
-test-e2e: $(VENV)/.installed-dev messages
-	@command -v chromium >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends chromium >/dev/null; }
+$(VENV)/.installed-e2e: requirements-e2e.txt $(VENV)/.installed-dev
 	$(PIP) install -q --disable-pip-version-check -r requirements-e2e.txt
-	$(PY) manage.py collectstatic --noinput -v 0
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -q -p no:cacheprovider -o addopts=""
+	@touch $@
+
+# axe-core, pinned with its checksum in package-lock.json, into the git-ignored node_modules/.
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends npm >/dev/null; \
+	  else echo "npm is missing: run 'sudo apt-get install npm' and try again."; exit 1; fi; fi
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Browser tests in a pytest call of their own (they switch off Django's async-safety check):
+# Debian's Chromium driven by Playwright, never a downloaded browser. Screenshots of every step
+# land in tests/e2e/screenshots/ (git-ignored), failures' last screen in its failures/ folder.
+test-e2e: $(VENV)/.installed-e2e node_modules/.installed messages
+	@if ! command -v chromium >/dev/null; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install --no-install-recommends chromium' and try again."; exit 1; fi; fi
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -q -p no:cacheprovider -o addopts="--strict-markers" \
+	  --screenshot=only-on-failure --output=tests/e2e/screenshots/failures
 
 bench: $(VENV)/.installed-dev messages
 	$(PY) tests/bench/run.py

@@ -1,0 +1,50 @@
+"""The browser harness itself: the accessibility check really fails on a serious violation, and a
+test that visits a page without checking it fails too. Without these, a green run proves little."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.helpers import PageWatch, assert_accessible
+
+BROKEN = """<!doctype html><html lang="vi"><head><title>Hỏng</title></head><body><main>
+<h1>Trang hỏng</h1>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<button></button>
+</main></body></html>"""
+
+
+def _serve(page: Page, url: str, html: str) -> None:
+    page.route(url, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html))
+
+
+def test_the_accessibility_check_fails_on_an_unnamed_button_and_an_image_without_text(page: Page, live: str):
+    _serve(page, live + "/broken/", BROKEN)
+    page.goto(live + "/broken/")
+
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page)
+
+    assert "button-name" in str(failure.value)
+    assert "image-alt" in str(failure.value)
+
+
+def test_the_accessibility_check_also_runs_on_pages_without_javascript(new_context, live: str):
+    page = new_context(java_script_enabled=False).new_page()
+    PageWatch().follow(page, javascript=False)
+    _serve(page, live + "/broken/", BROKEN)
+    page.goto(live + "/broken/")
+
+    with pytest.raises(AssertionError, match="button-name"):
+        assert_accessible(page)
+
+
+def test_a_page_visited_without_an_accessibility_check_is_reported(page: Page, page_watch: PageWatch, live: str):
+    page.goto(live + "/")
+
+    with pytest.raises(AssertionError, match="visited without assert_accessible"):
+        page_watch.assert_clean()
+
+    assert_accessible(page)
+    page_watch.assert_clean()
