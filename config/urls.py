@@ -10,9 +10,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("quizzes/", include("quizzes.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # After the schema and docs: the API's own catch-all answers any other api/ path with JSON.
+    path("api/", include("quizzes.api.urls")),
 ]
 
 if settings.DEBUG:

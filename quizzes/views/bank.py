@@ -1,0 +1,219 @@
+"""The organiser's question bank: browse and filter, edit with choices, publish, delete or
+archive, topics, import and export. Organisers only: everyone else gets a 404, so the pages'
+existence is not advertised."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import is_organiser
+from quizzes.forms.bank import (
+    ChoiceFormSet,
+    QuestionFilterForm,
+    QuestionForm,
+    QuestionStatusForm,
+    TopicForm,
+    question_forms_valid,
+)
+from quizzes.models import Question, QuestionStatus, Topic
+from quizzes.services.bank import (
+    question_delete,
+    question_save,
+    question_set_status,
+    question_usage,
+    topic_save,
+)
+
+QUESTIONS_PER_PAGE = 50
+
+
+def organiser_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous people are sent to log in; logged-in non-organisers get a 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_organiser(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_question_for_user(request: HttpRequest, pk: int) -> Question:
+    if not is_organiser(request.user):
+        raise Http404
+    return get_object_or_404(Question.objects.select_related("topic"), pk=pk)
+
+
+def _get_topic_for_user(request: HttpRequest, pk: int) -> Topic:
+    if not is_organiser(request.user):
+        raise Http404
+    return get_object_or_404(Topic, pk=pk)
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+# --- Questions -------------------------------------------------------------------------------
+
+@require_GET
+@organiser_required
+def question_list(request: HttpRequest) -> HttpResponse:
+    form = QuestionFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # errors are shown; the valid filters still apply
+    questions = form.filter(Question.objects.select_related("topic"))
+    page_number = form.cleaned_data.get("page") if form.is_bound else None
+    page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(page_number or 1)
+    context = {"form": form, "page": page, "filter_query": form.query_without_page() if form.is_bound else ""}
+    template = "quizzes/bank/_question_rows.html" if request.htmx else "quizzes/bank/question_list.html"
+    return render(request, template, context)
+
+
+def _question_page(request: HttpRequest, *, question: Question | None) -> HttpResponse:
+    """Create and edit share one page: the question, its choices, a preview."""
+    instance = question or Question()
+    usage = question_usage(question) if question else {"attempts": 0, "quizzes": 0}
+    preview = None
+    if request.method == "POST":
+        form = QuestionForm(request.POST, instance=instance)
+        formset = ChoiceFormSet(request.POST, instance=instance, prefix="choices")
+        valid = question_forms_valid(form, formset)
+        if "preview" in request.POST:
+            preview = {
+                "text": request.POST.get("text", ""),
+                "explanation": request.POST.get("explanation", ""),
+                "choices": [f.cleaned_data for f in formset.kept_forms()] if valid else [],
+            }
+            if request.htmx:
+                return render(request, "quizzes/bank/_preview.html", {"preview": preview})
+        elif valid:
+            try:
+                saved = question_save(actor=request.user, question=form.instance, choices=formset.choice_inputs())
+            except ValidationError as error:
+                for message in _messages_of(error):
+                    form.add_error(None, message)
+            else:
+                if question is None:
+                    messages.success(request, _("The question was created."))
+                else:
+                    messages.success(request, _("The question was saved."))
+                return redirect("quizzes:bank_question_edit", pk=saved.pk)
+    else:
+        form = QuestionForm(instance=instance)
+        formset = ChoiceFormSet(instance=instance, prefix="choices")
+        if question is not None:
+            preview = {
+                "text": question.text, "explanation": question.explanation,
+                "choices": [{"text": c.text, "is_correct": c.is_correct} for c in question.choices.all()],
+            }
+    return render(request, "quizzes/bank/question_form.html", {
+        "question": question, "form": form, "formset": formset, "preview": preview, "usage": usage,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def question_create(request: HttpRequest) -> HttpResponse:
+    return _question_page(request, question=None)
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _get_question_for_user(request, pk)
+    return _question_page(request, question=question)
+
+
+@require_POST
+@organiser_required
+def question_status(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _get_question_for_user(request, pk)
+    form = QuestionStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to publish the question or set it back to draft."))
+        return redirect("quizzes:bank_question_edit", pk=question.pk)
+    try:
+        question_set_status(actor=request.user, question=question, status=form.cleaned_data["status"])
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+    else:
+        if question.status == QuestionStatus.PUBLISHED:
+            messages.success(request, _("The question is published: quizzes may draw it."))
+        else:
+            messages.success(request, _("The question is a draft again: no new attempt will draw it."))
+    return redirect("quizzes:bank_question_edit", pk=question.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _get_question_for_user(request, pk)
+    usage = question_usage(question)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            question_delete(actor=request.user, question=question)
+        except ValidationError as error:
+            errors = _messages_of(error)
+        else:
+            messages.success(request, _("The question was deleted."))
+            return redirect("quizzes:bank_question_list")
+    return render(request, "quizzes/bank/question_delete.html", {
+        "question": question, "usage": usage, "errors": errors,
+        "can_delete": not usage["attempts"] and not usage["quizzes"],
+    }, status=400 if errors else 200)
+
+
+# --- Topics ----------------------------------------------------------------------------------
+
+@require_GET
+@organiser_required
+def topic_list(request: HttpRequest) -> HttpResponse:
+    topics = Topic.objects.annotate(
+        question_count=Count("questions"),
+    ).order_by("name")
+    return render(request, "quizzes/bank/topic_list.html", {"topics": topics})
+
+
+def _topic_page(request: HttpRequest, *, topic: Topic | None) -> HttpResponse:
+    if request.method == "POST":
+        form = TopicForm(request.POST, instance=topic)
+        if form.is_valid():
+            try:
+                topic_save(actor=request.user, topic=form.instance)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The topic was saved."))
+                return redirect("quizzes:bank_topic_list")
+    else:
+        form = TopicForm(instance=topic)
+    return render(request, "quizzes/bank/topic_form.html", {"topic": topic, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def topic_create(request: HttpRequest) -> HttpResponse:
+    return _topic_page(request, topic=None)
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _get_topic_for_user(request, pk)
+    return _topic_page(request, topic=topic)
