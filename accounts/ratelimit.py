@@ -18,6 +18,8 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one event for `key`; True while the window holds at most `limit` events.
 
     A refused event still counts, so hammering past the limit does not reopen it early.
+    Windows are fixed (aligned on the clock), so a burst straddling a boundary can reach twice
+    the limit: acceptable for abuse control, and it costs one cache key per window.
     """
     window = int(time.time() // window_seconds)
     # Hashed so any caller key (IPv6 colons, phone numbers, spaces) is a valid, short cache key
