@@ -1,0 +1,398 @@
+"""Question-bank import: every format parses into the same `ParseResult`, then one validation
+applies the model's rules and names the line/row/question of each problem in Vietnamese.
+
+A parser never writes to the database and never raises anything but `ImportFileError` (a
+problem with the whole file: unreadable, empty, too large, wrong encoding). Problems with one
+question go into `ParseResult.errors` (they block the import) or `ParseResult.skipped` (GIFT
+types we do not support; reported, the rest imports).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from quizzes.models import Audience, Difficulty, QuestionStatus, QuestionType
+
+MAX_QUESTIONS = 5000
+MAX_CHOICES = 6
+MAX_TEXT_LENGTH = 5000  # question text and explanation
+MAX_CHOICE_LENGTH = 1000  # Choice.text
+MAX_SOURCE_LENGTH = 300  # Question.source
+MAX_TOPIC_LENGTH = 200  # Topic.name
+LETTERS = "ABCDEF"
+
+# Stored text of a true/false question's two choices (data, not UI: the bank is Vietnamese).
+TRUE_TEXT = "Đúng"
+FALSE_TEXT = "Sai"
+
+FORMATS = ("xlsx", "docx", "gift", "aiken", "json")
+
+
+class ImportFileError(Exception):
+    """The whole file cannot be read; the message is for the organiser."""
+
+
+@dataclass
+class ParsedChoice:
+    text: str
+    correct: bool = False
+
+
+@dataclass
+class ParsedQuestion:
+    location: str
+    text: str = ""
+    # Raw values as written in the file; `validate` turns them into model values.
+    type: str = ""
+    choices: list[ParsedChoice] = field(default_factory=list)
+    topic: str = ""
+    explanation: str = ""
+    difficulty: str = ""
+    audience: str = ""
+    source: str = ""
+    status: str = ""
+    # Set when the parser already reported this question's answer as unreadable, so validation
+    # does not add a second message about the same thing.
+    answer_reported: bool = False
+
+
+@dataclass
+class ImportIssue:
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+@dataclass
+class TopicSpec:
+    """A topic described by the file itself (the demo bank's JSON lists them)."""
+
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass
+class ParseResult:
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    skipped: list[ImportIssue] = field(default_factory=list)
+    topics: list[TopicSpec] = field(default_factory=list)
+
+    def error(self, location: str, message: str) -> None:
+        self.errors.append(ImportIssue(location, message))
+
+    def skip(self, location: str, message: str) -> None:
+        self.skipped.append(ImportIssue(location, message))
+
+
+def line_location(number: int) -> str:
+    return pgettext("import location", "Line %(number)d") % {"number": number}
+
+
+def question_location(number: int | str) -> str:
+    return pgettext("import location", "Question %(number)s") % {"number": number}
+
+
+def file_location() -> str:
+    return pgettext("import location", "File")
+
+
+# --- text helpers -----------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """NFC (Vietnamese typed on some systems arrives decomposed), no control characters, trimmed."""
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value).strip()
+
+
+def unaccent(value: str) -> str:
+    # NFKD drops the tone and vowel marks; đ has no decomposition, so it is mapped by hand.
+    value = value.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+
+
+def keyword(value: str) -> str:
+    """A label reduced for lenient matching: "Đúng / sai" -> "dung sai"."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", unaccent(value).lower()).split())
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a text format (GIFT, Aiken) to str: UTF-8 with or without BOM, UTF-16 with BOM."""
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    try:
+        text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_(
+            "The file is not UTF-8 text (it may be saved as Windows-1258 or another encoding). "
+            "Save it again as UTF-8 and import it again."
+        )) from None
+    if "\x00" in text:
+        raise ImportFileError(_("The file contains binary data, not text. Check that you chose the right file."))
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    return text
+
+
+# --- labels written in files ------------------------------------------------------------------
+# The words organisers write in the Type / Difficulty / Audience / Status columns and lines.
+# Matched after `keyword()`, so case, diacritics and punctuation do not matter. The first
+# label of each value is the one the exporters write.
+
+TYPE_LABELS: dict[str, tuple[str, ...]] = {
+    QuestionType.SINGLE: ("một đáp án", "một lựa chọn", "chọn một", "single", "1 đáp án"),
+    QuestionType.MULTIPLE: ("nhiều đáp án", "nhiều lựa chọn", "chọn nhiều", "multiple", "multi"),
+    QuestionType.TRUE_FALSE: ("đúng sai", "đúng/sai", "true false", "true_false", "truefalse", "tf"),
+}
+DIFFICULTY_LABELS: dict[str, tuple[str, ...]] = {
+    Difficulty.EASY: ("dễ", "easy"),
+    Difficulty.MEDIUM: ("trung bình", "tb", "medium", "vừa"),
+    Difficulty.HARD: ("khó", "hard"),
+}
+AUDIENCE_LABELS: dict[str, tuple[str, ...]] = {
+    Audience.STAFF: ("cán bộ", "cán bộ công chức", "cbcc", "công chức", "staff"),
+    Audience.PUBLIC: ("người dân", "nhân dân", "public", "residents", "resident"),
+    Audience.BOTH: ("tất cả", "cả hai", "both", "all", "everyone"),
+}
+STATUS_LABELS: dict[str, tuple[str, ...]] = {
+    QuestionStatus.DRAFT: ("nháp", "bản nháp", "draft"),
+    QuestionStatus.PUBLISHED: ("đã xuất bản", "xuất bản", "đã duyệt", "công bố", "published"),
+}
+TRUE_WORDS = {keyword(w) for w in (TRUE_TEXT, "đ", "t", "true", "đúng")}
+FALSE_WORDS = {keyword(w) for w in (FALSE_TEXT, "s", "f", "false")}
+
+
+def _lookup(labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    table = {}
+    for value, words in labels.items():
+        table[keyword(value)] = value
+        for word in words:
+            table[keyword(word)] = value
+    return table
+
+
+_TYPES = _lookup(TYPE_LABELS)
+_DIFFICULTIES = _lookup(DIFFICULTY_LABELS)
+_AUDIENCES = _lookup(AUDIENCE_LABELS)
+_STATUSES = _lookup(STATUS_LABELS)
+
+
+def label_for(labels: dict[str, tuple[str, ...]], value: str) -> str:
+    return labels[value][0]
+
+
+def parse_letters(value: str) -> list[str] | None:
+    """ "B", "A,C", "a; c", "A C", "AC" -> ["A", "C"]; None when it is not a list of letters."""
+    compact = re.sub(r"[\s,;/+&.]+", "", value.upper().replace("VÀ", " "))
+    if not compact or not re.fullmatch(r"[A-Z]+", compact):
+        return None
+    seen: list[str] = []
+    for letter in compact:
+        if letter not in seen:
+            seen.append(letter)
+    return seen
+
+
+# --- validation -------------------------------------------------------------------------------
+
+@dataclass
+class ValidQuestion:
+    """A question that passed validation, with model values."""
+
+    location: str
+    text: str
+    type: str
+    choices: list[ParsedChoice]
+    topic: str
+    explanation: str
+    difficulty: str
+    audience: str
+    source: str
+    status: str
+
+
+def _is_true_false_pair(choices: list[ParsedChoice]) -> bool:
+    words = [keyword(c.text) for c in choices]
+    return len(words) == 2 and words[0] in TRUE_WORDS | FALSE_WORDS and words[1] in TRUE_WORDS | FALSE_WORDS \
+        and (words[0] in TRUE_WORDS) != (words[1] in TRUE_WORDS)
+
+
+def validate_question(parsed: ParsedQuestion, result: ParseResult, *, default_status: str) -> ValidQuestion | None:
+    """Apply the model's rules to one parsed question; record each problem under its location."""
+    where = parsed.location
+    problems: list[str] = []
+
+    text = clean_text(parsed.text)
+    if not text:
+        problems.append(_("The question has no text."))
+    elif len(text) > MAX_TEXT_LENGTH:
+        problems.append(_("The question text is too long (%(length)d characters, at most %(max)d).")
+                        % {"length": len(text), "max": MAX_TEXT_LENGTH})
+
+    def choose(raw: str, table: dict[str, str], default: str, message: str) -> str:
+        raw = clean_text(raw)
+        if not raw:
+            return default
+        value = table.get(keyword(raw))
+        if value is None:
+            problems.append(message % {"value": raw})
+            return default
+        return value
+
+    qtype = choose(parsed.type, _TYPES, "", _(
+        "Unknown question type “%(value)s”: write một đáp án, nhiều đáp án or đúng sai."))
+    difficulty = choose(parsed.difficulty, _DIFFICULTIES, Difficulty.MEDIUM, _(
+        "Unknown difficulty “%(value)s”: write dễ, trung bình or khó."))
+    audience = choose(parsed.audience, _AUDIENCES, Audience.BOTH, _(
+        "Unknown audience “%(value)s”: write cán bộ, người dân or tất cả."))
+    status = choose(parsed.status, _STATUSES, default_status, _(
+        "Unknown status “%(value)s”: write nháp or đã xuất bản."))
+
+    choices = [ParsedChoice(clean_text(c.text), c.correct) for c in parsed.choices]
+    if any(not c.text for c in choices):
+        problems.append(_("A choice has no text."))
+    for c in choices:
+        if len(c.text) > MAX_CHOICE_LENGTH:
+            problems.append(_("A choice is too long (%(length)d characters, at most %(max)d).")
+                            % {"length": len(c.text), "max": MAX_CHOICE_LENGTH})
+            break
+    seen: set[str] = set()
+    for c in choices:
+        key = " ".join(c.text.casefold().split())
+        if key and key in seen:
+            problems.append(_("The choice “%(text)s” appears twice.") % {"text": c.text[:80]})
+            break
+        seen.add(key)
+
+    correct = sum(c.correct for c in choices)
+    if not qtype:
+        if _is_true_false_pair(choices):
+            qtype = QuestionType.TRUE_FALSE
+        else:
+            qtype = QuestionType.MULTIPLE if correct > 1 else QuestionType.SINGLE
+
+    if qtype == QuestionType.TRUE_FALSE:
+        if not choices:
+            problems.append(_("A true/false question needs its answer (Đúng or Sai)."))
+        elif len(choices) != 2:
+            problems.append(_("A true/false question has exactly two choices, such as Đúng and Sai."))
+        elif correct != 1 and not parsed.answer_reported:
+            problems.append(_("Mark exactly one of the two choices of a true/false question as correct."))
+    else:
+        if not 2 <= len(choices) <= MAX_CHOICES:
+            problems.append(_("A question needs 2 to %(max)d choices; this one has %(count)d.")
+                            % {"max": MAX_CHOICES, "count": len(choices)})
+        elif parsed.answer_reported:
+            pass
+        elif correct == 0:
+            problems.append(_("No choice is marked as the correct answer."))
+        elif qtype == QuestionType.SINGLE and correct > 1:
+            problems.append(_("A single-answer question has exactly one correct choice; %(count)d are marked.")
+                            % {"count": correct})
+        elif qtype == QuestionType.MULTIPLE and correct < 2:
+            problems.append(_("A multiple-answer question needs at least two correct choices."))
+
+    explanation = clean_text(parsed.explanation)
+    if len(explanation) > MAX_TEXT_LENGTH:
+        problems.append(_("The explanation is too long (%(length)d characters, at most %(max)d).")
+                        % {"length": len(explanation), "max": MAX_TEXT_LENGTH})
+    source = clean_text(parsed.source)
+    if len(source) > MAX_SOURCE_LENGTH:
+        problems.append(_("The source reference is too long (%(length)d characters, at most %(max)d).")
+                        % {"length": len(source), "max": MAX_SOURCE_LENGTH})
+    if status == QuestionStatus.PUBLISHED and not source:
+        problems.append(_("A published question needs a source reference (document number and article)."))
+    topic = " ".join(clean_text(parsed.topic).split())
+    if len(topic) > MAX_TOPIC_LENGTH:
+        problems.append(_("The topic name is too long (%(length)d characters, at most %(max)d).")
+                        % {"length": len(topic), "max": MAX_TOPIC_LENGTH})
+
+    for message in problems:
+        result.error(where, message)
+    if problems or parsed.answer_reported:
+        return None
+    return ValidQuestion(where, text, qtype, choices, topic, explanation, difficulty, audience, source, status)
+
+
+def validate(result: ParseResult, *, default_status: str = QuestionStatus.DRAFT) -> list[ValidQuestion]:
+    if len(result.questions) + len(result.skipped) > MAX_QUESTIONS:
+        result.error(file_location(), _("The file has more than %(max)d questions; split it into smaller files.")
+                     % {"max": MAX_QUESTIONS})
+        return []
+    valid = []
+    for parsed in result.questions:
+        question = validate_question(parsed, result, default_status=default_status)
+        if question is not None:
+            valid.append(question)
+    return valid
+
+
+def parse(data: bytes, format: str) -> ParseResult:
+    """Parse `data` in one of FORMATS; raises ImportFileError for an unreadable file."""
+    if format == "xlsx":
+        from quizzes.importers.xlsx import parse_xlsx as parser
+    elif format == "docx":
+        from quizzes.importers.docx import parse_docx as parser
+    elif format == "gift":
+        from quizzes.importers.gift import parse_gift as parser
+    elif format == "aiken":
+        from quizzes.importers.aiken import parse_aiken as parser
+    elif format == "json":
+        from quizzes.importers.json_bank import parse_json_bank as parser
+    else:
+        raise ImportFileError(_("Unknown format “%(format)s”: use xlsx, docx, gift or aiken.") % {"format": format})
+    return parser(data)
+
+
+def detect_format(filename: str, data: bytes = b"") -> str | None:
+    """The format from the file name; .txt is Aiken unless it has GIFT's answer braces."""
+    name = filename.lower()
+    for ext, fmt in ((".xlsx", "xlsx"), (".docx", "docx"), (".gift", "gift"), (".json", "json")):
+        if name.endswith(ext):
+            return fmt
+    if name.endswith(".txt"):
+        return "gift" if re.search(rb"(?<!\\)\{[^}]*(?<!\\)\}", data) else "aiken"
+    return None
+
+
+def mark_answer(question: ParsedQuestion, raw: str, result: ParseResult) -> None:
+    """Set the correct flags from an answer written as letters ("B", "A, C") or as Đúng/Sai.
+
+    A true/false answer with no choices written creates the Đúng/Sai pair."""
+    raw = clean_text(raw)
+    letters = parse_letters(raw)
+    word = keyword(raw)
+    if letters is None and (word in TRUE_WORDS or word in FALSE_WORDS):
+        truth = word in TRUE_WORDS
+        if not question.choices:
+            question.choices = [ParsedChoice(TRUE_TEXT, truth), ParsedChoice(FALSE_TEXT, not truth)]
+            return
+        for choice in question.choices:
+            choice.correct = keyword(choice.text) in (TRUE_WORDS if truth else FALSE_WORDS)
+        return
+    if letters is None:
+        result.error(question.location,
+                     _("The correct answer “%(value)s” is not a list of letters A–F, e.g. B or A, C.")
+                     % {"value": raw[:40]})
+        question.answer_reported = True
+        return
+    for letter in letters:
+        index = LETTERS.find(letter)
+        if index < 0 or index >= len(question.choices):
+            result.error(question.location, _("The correct answer “%(letter)s” names no choice of this question.")
+                         % {"letter": letter})
+            question.answer_reported = True
+            return
+    for index, choice in enumerate(question.choices):
+        choice.correct = LETTERS[index] in letters
