@@ -4,6 +4,7 @@ and the bookkeeping that makes a test fail if it visited a page without checking
 from __future__ import annotations
 
 import json
+import re
 import weakref
 from dataclasses import dataclass, field
 from functools import cache
@@ -116,3 +117,8 @@ def check_page(page: Page, shots: Path, name: str) -> None:
     """Screenshot (whole page, for review at phone width) then the accessibility check."""
     page.screenshot(path=shots / f"{name}.png", full_page=True)
     assert_accessible(page)
+
+
+def label(text: str) -> re.Pattern[str]:
+    """A field's whole label, with or without Django's ':' suffix ("Password" is not "Password again")."""
+    return re.compile(rf"^\s*{re.escape(str(text))}\s*:?\s*$")

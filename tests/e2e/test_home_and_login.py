@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import UnitKind
 from accounts.roles import Role
-from tests.e2e.helpers import PageWatch, check_page
+from tests.e2e.helpers import PageWatch, check_page, label
 from tests.factories import PASSWORD, make_unit, make_user
 
 
@@ -23,8 +23,8 @@ def _staff_member():
 
 
 def _log_in(page: Page, login: str) -> None:
-    page.get_by_label(_("Phone number or email")).fill(login)
-    page.get_by_label(_("Password")).fill(PASSWORD)
+    page.get_by_label(label(_("Phone number or email"))).fill(login)
+    page.get_by_label(label(_("Password"))).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name=_("Log in")).click()
 
 
@@ -67,8 +67,8 @@ def test_a_wrong_password_is_refused_in_vietnamese(page: Page, live: str, shots:
 
     page.goto(live + "/accounts/login/")
     check_page(page, shots, "01-login")
-    page.get_by_label(_("Phone number or email")).fill(member.phone)
-    page.get_by_label(_("Password")).fill("not-the-password")
+    page.get_by_label(label(_("Phone number or email"))).fill(member.phone)
+    page.get_by_label(label(_("Password"))).fill("not-the-password")
     page.get_by_role("main").get_by_role("button", name=_("Log in")).click()
 
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
