@@ -344,3 +344,22 @@ def test_the_untouched_template_imports_nothing_and_a_filled_one_imports(commune
     result = run(filled.getvalue(), commune)
     assert result.ok, messages(result)
     assert User.objects.get(phone="0912345678").unit == unit_a
+
+
+def test_an_account_registered_between_the_check_and_the_insert_rolls_everything_back(commune, unit_a, monkeypatch):
+    make_user(unit=unit_a, phone="0912345670")
+    # The race: the check saw no clash, but by the time of the insert the phone is taken.
+    monkeypatch.setattr(service, "_existing", lambda column, values: set())
+    monkeypatch.setattr(service, "_BATCH", 1)
+    before = User.objects.count()
+    result = run(make_sheet([
+        ["Nguyễn Văn Một", "0912345678", "", "Phòng A", "", ""],
+        ["Lê Văn Ba", "0912345670", "", "Phòng A", "", ""],
+    ]), commune)
+    assert messages(result) == [
+        "Một số số điện thoại hoặc email trong tệp vừa được đăng ký trong lúc đang nhập. Chưa có tài khoản nào "
+        "được tạo; hãy nhập lại tệp để xem những dòng nào bị trùng."
+    ]
+    assert result.created == 0
+    assert User.objects.count() == before
+    assert not AuditEntry.objects.exists()
