@@ -33,3 +33,15 @@ class PhoneOrEmailBackend(ModelBackend):
         except InvalidPhone:
             return None
         return User.objects.filter(phone=phone).first()
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The key django-axes counts failures under: the normalised phone, or the lower-cased email."""
+    raw = (credentials or {}).get("username") or request.POST.get("username") or ""
+    raw = raw.strip()
+    if "@" in raw:
+        return raw.lower()
+    try:
+        return normalise_phone(raw)
+    except InvalidPhone:
+        return raw or None

@@ -190,6 +190,14 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# One phone number, one lockout counter, however it is spelled ("+84 912…", "0912…").
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+# Behind a reverse proxy every request comes from the proxy: say how many proxies to skip in
+# X-Forwarded-For so lockouts and rate limits see the person's address (0: no proxy).
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("TRUSTED_PROXY_COUNT", 0) else ["REMOTE_ADDR"]
+)
 
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 10)  # per IP per hour
 

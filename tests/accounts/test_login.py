@@ -48,3 +48,12 @@ def test_bulk_created_accounts_must_change_password_first(client, staff_a, passw
     staff_a.refresh_from_db()
     assert not staff_a.must_change_password
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_lockout_counts_every_spelling_of_a_phone_as_one_account(client, resident, password, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    spellings = [resident.phone, "+84" + resident.phone[1:], resident.phone[:4] + " " + resident.phone[4:]]
+    for spelling in spellings:
+        client.post(reverse("accounts:login"), {"username": spelling, "password": "sai-mat-khau"})
+    response = client.post(reverse("accounts:login"), {"username": resident.phone, "password": password})
+    assert response.status_code == 429
