@@ -45,6 +45,7 @@ run: $(VENV)/.installed messages
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/translate.py --check
 
 test: $(VENV)/.installed-dev messages lint
 	$(PY) manage.py collectstatic --noinput -v 0
