@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from quizzes.models import Audience, Choice, Difficulty, Question, QuestionStatus, QuestionType, Topic
 from quizzes.services.bank import ChoiceInput, choices_check
 
-MAX_CHOICES = 10
+# The .xlsx template and export have option columns A–F, so a question with more could not
+# round-trip through a spreadsheet.
+MAX_CHOICES = 6
 
 
 def _with_all(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -166,3 +168,43 @@ class TopicForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+
+
+class QuestionImportForm(forms.Form):
+    FORMAT_CHOICES = [
+        ("auto", _("Guess from the file name")),
+        ("xlsx", _("Excel (.xlsx)")),
+        ("docx", _("Word (.docx)")),
+        ("gift", _("GIFT (Moodle)")),
+        ("aiken", _("Aiken (Moodle)")),
+    ]
+
+    file = forms.FileField(label=_("Question file"),
+                           help_text=_("Excel from the template, Word, GIFT or Aiken (.txt)."))
+    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="auto",
+                               error_messages={"invalid_choice": _NOT_IN_LIST})
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False,
+        empty_label=_("The topics named in the file"),
+        help_text=_("Choose one to put every question of the file in that topic."),
+        error_messages={"invalid_choice": _("This topic does not exist (it may have been deleted). "
+                                            "Pick one from the list.")},
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only (dry run): show what would be imported, save nothing"), required=False, initial=True,
+    )
+
+    def format_or_none(self) -> str | None:
+        value = self.cleaned_data["format"]
+        return None if value == "auto" else value
+
+
+class QuestionExportForm(forms.Form):
+    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", _("Excel (.xlsx)")), ("gift", _("GIFT (Moodle)"))],
+                               error_messages={"invalid_choice": _NOT_IN_LIST,
+                                               "required": _("Choose the file format: Excel or GIFT.")})
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("The whole bank"),
+        error_messages={"invalid_choice": _("This topic does not exist (it may have been deleted). "
+                                            "Pick one from the list.")},
+    )

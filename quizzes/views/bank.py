@@ -18,10 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_organiser
+from quizzes.bank_import import ImportReport, questions_import
+from quizzes.exporters import bank_export_gift, bank_export_xlsx, bank_template_xlsx
 from quizzes.forms.bank import (
     ChoiceFormSet,
+    QuestionExportForm,
     QuestionFilterForm,
     QuestionForm,
+    QuestionImportForm,
     QuestionStatusForm,
     TopicForm,
     question_forms_valid,
@@ -217,3 +221,85 @@ def topic_create(request: HttpRequest) -> HttpResponse:
 def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _get_topic_for_user(request, pk)
     return _topic_page(request, topic=topic)
+
+
+# --- Import and export -----------------------------------------------------------------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_IMPORT_RESULT = "quizzes_bank_import_result"
+# What the page lists of a finished import, kept in the session only until it is shown.
+_MAX_LISTED_ISSUES = 200
+
+
+def _issues(items) -> list[dict[str, str]]:
+    return [{"location": i.location, "message": i.message} for i in items[:_MAX_LISTED_ISSUES]]
+
+
+def _summary(report: ImportReport, filename: str) -> dict:
+    return {
+        "file": filename, "format": report.format, "created": report.created,
+        "counts": [{"topic": c.topic, "type": c.type, "count": c.count} for c in report.counts],
+        "topics_created": report.topics_created, "skipped": _issues(report.skipped),
+        "skipped_total": len(report.skipped),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def question_import(request: HttpRequest) -> HttpResponse:
+    """Upload → (dry run: preview) → import. The service is atomic: with any error nothing is
+    saved, and the page lists every error with its line or row."""
+    report: ImportReport | None = None
+    done = None
+    if request.method == "POST":
+        form = QuestionImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = questions_import(
+                source=upload, format=form.format_or_none(), topic=form.cleaned_data["topic"],
+                dry_run=form.cleaned_data["dry_run"], actor=request.user, filename=upload.name,
+            )
+            if report.ok and not report.dry_run:
+                # Redirect after the import so that reloading the page cannot import the file twice.
+                request.session[_IMPORT_RESULT] = _summary(report, upload.name)
+                return redirect("quizzes:bank_import")
+            if report.ok:
+                # The preview was fine: the next upload imports for real.
+                form = QuestionImportForm(initial={"format": form.cleaned_data["format"],
+                                                   "topic": form.cleaned_data["topic"], "dry_run": False})
+    else:
+        form = QuestionImportForm()
+        done = request.session.pop(_IMPORT_RESULT, None)
+    return render(request, "quizzes/bank/import.html", {
+        "form": form, "report": report, "done": done,
+        "errors": _issues(report.errors) if report else [], "errors_total": len(report.errors) if report else 0,
+        "skipped": _issues(report.skipped) if report else [],
+    })
+
+
+def _attachment(content: bytes | str, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@organiser_required
+def question_import_template(request: HttpRequest) -> HttpResponse:
+    return _attachment(bank_template_xlsx(), content_type=XLSX_TYPE, filename="mau-nhap-cau-hoi.xlsx")
+
+
+@require_GET
+@organiser_required
+def question_export(request: HttpRequest) -> HttpResponse:
+    """With a format (and maybe a topic) in the address: the file. Without: the choice."""
+    form = QuestionExportForm(request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "quizzes/bank/export.html", {"form": form},
+                      status=400 if form.is_bound else 200)
+    topic = form.cleaned_data["topic"]
+    name = f"ngan-hang-cau-hoi-{topic.slug}" if topic else "ngan-hang-cau-hoi"
+    if form.cleaned_data["format"] == "xlsx":
+        return _attachment(bank_export_xlsx(topic=topic), content_type=XLSX_TYPE, filename=f"{name}.xlsx")
+    return _attachment(bank_export_gift(topic=topic).encode(), content_type="text/plain; charset=utf-8",
+                       filename=f"{name}.gift.txt")

@@ -19,7 +19,7 @@ def make_topic(name: str | None = None, *, slug: str | None = None) -> Topic:
 
 
 def make_question(*, topic: Topic | None = None, text: str = "Nghị quyết 76/NQ-CP ban hành năm nào?",
-                  type: str = QuestionType.SINGLE, status: str = QuestionStatus.PUBLISHED,  # noqa: A002
+                  type: str = QuestionType.SINGLE, status: str = QuestionStatus.PUBLISHED,
                   source: str = "NQ 76/NQ-CP", choices: list[tuple[str, bool]] | None = None,
                   **fields) -> Question:
     question = Question.objects.create(topic=topic or make_topic(), text=text, type=type, status=status,

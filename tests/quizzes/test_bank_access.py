@@ -17,6 +17,9 @@ PAGES = [
     ("quizzes:bank_topic_list", None, ["post"]),
     ("quizzes:bank_topic_create", None, ["delete"]),
     ("quizzes:bank_topic_edit", "topic", ["put"]),
+    ("quizzes:bank_import", None, ["put"]),
+    ("quizzes:bank_import_template", None, ["post"]),
+    ("quizzes:bank_export", None, ["post"]),
 ]
 
 

@@ -11,7 +11,7 @@ from tests.quizzes.bank_helpers import make_attempt_with, make_question, make_to
 CREATE = reverse("quizzes:bank_question_create")
 
 
-def _post_data(topic, *, type=QuestionType.SINGLE, text="Cổng Dịch vụ công quốc gia có địa chỉ nào?",  # noqa: A002
+def _post_data(topic, *, type=QuestionType.SINGLE, text="Cổng Dịch vụ công quốc gia có địa chỉ nào?",
                status=QuestionStatus.DRAFT, source="QĐ 274/QĐ-TTg", explanation="",
                choices=(("dichvucong.gov.vn", True), ("vneid.gov.vn", False)), existing=()) -> dict:
     """The POST of the question page: the question fields and the choice formset.
