@@ -14,5 +14,8 @@ urlpatterns = [
     path("bank/topics/", bank.topic_list, name="bank_topic_list"),
     path("bank/topics/new/", bank.topic_create, name="bank_topic_create"),
     path("bank/topics/<int:pk>/", bank.topic_edit, name="bank_topic_edit"),
+    path("bank/import/", bank.question_import, name="bank_import"),
+    path("bank/import/template.xlsx", bank.question_import_template, name="bank_import_template"),
+    path("bank/export/", bank.question_export, name="bank_export"),
     # --- end of question bank ---
 ]
