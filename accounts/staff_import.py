@@ -2,7 +2,8 @@
 
 The sheet is read and every row checked before anything is written: the result lists every bad
 row (by its row number in Excel) and, if there is any, nothing is created. The same functions
-serve the organiser's upload page and `manage.py import_staff`.
+serve the organiser's upload page and `manage.py import_staff`; accounts/staff_template.py
+writes the sheet to fill in.
 """
 
 from __future__ import annotations
@@ -24,10 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
 
 from accounts.audit import audit_log
 from accounts.models import Unit, User
@@ -105,7 +103,7 @@ class StaffImportResult:
         """(unit name with its parent, number of accounts), in tree order."""
         counts = Counter(r.unit.pk for r in self.rows)
         units = {r.unit.pk: r.unit for r in self.rows}
-        return [(_unit_label(units[pk]), counts[pk]) for pk in sorted(counts, key=lambda pk: units[pk].path)]
+        return [(unit_label(units[pk]), counts[pk]) for pk in sorted(counts, key=lambda pk: units[pk].path)]
 
 
 def _clean_text(value: Any) -> str:
@@ -117,12 +115,12 @@ def _clean_text(value: Any) -> str:
     return " ".join(text.split())
 
 
-def _key(value: Any) -> str:
+def name_key(value: Any) -> str:
     """How names are compared: Unicode-normalised, case- and space-insensitive."""
     return _clean_text(value).casefold()
 
 
-def _unit_label(unit: Unit) -> str:
+def unit_label(unit: Unit) -> str:
     return f"{unit.name} / {unit.parent.name}" if unit.parent_id else unit.name
 
 
@@ -133,98 +131,6 @@ def upload_size_error(size: int) -> str | None:
     return _(
         "The file is %(size)s MB, larger than the %(limit)s MB allowed. Split the list into several files."
     ) % {"size": f"{size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:g}"}
-
-
-# --- Template ------------------------------------------------------------------------------------
-
-def staff_template_build(*, root: Unit) -> bytes:
-    """The sheet to fill in (headers only) and a guide with an example and the units to pick from."""
-    units = list(Unit.objects.subtree(root).select_related("parent"))
-    name_counts = Counter(_key(u.name) for u in units)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="FDE9D9")
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = DATA_SHEET
-    ws.append(list(COLUMNS))
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    # Excel drops the leading 0 of a phone typed into a number cell; text cells keep it.
-    for row in range(2, MAX_ROWS + 2):
-        ws.cell(row=row, column=2).number_format = "@"
-    for index, width in enumerate((28, 16, 30, 40, 22, 18), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-
-    guide = wb.create_sheet(GUIDE_SHEET)
-    for letter, width in (("A", 24), ("B", 70), ("C", 34)):
-        guide.column_dimensions[letter].width = width
-    guide.append([_("How to fill in the sheet “%(sheet)s”") % {"sheet": DATA_SHEET}])
-    guide["A1"].font = Font(bold=True, size=13)
-    guide.append([])
-    guide.append([_("Column"), _("What to write"), _("Example")])
-    for cell in guide[3]:
-        cell.font = bold
-        cell.fill = fill
-    example_unit = next((u for u in units if u.pk != root.pk), root)
-    explanations = [
-        (COL_NAME, _("Required. The person's full name, with diacritics."), "Nguyễn Văn An"),
-        (COL_PHONE, _("Mobile number. A phone number or an email is required; each may appear only once "
-                      "in the file and must not belong to an existing account."), "0912345678"),
-        (COL_EMAIL, _("Optional when a phone number is given."), "nguyenvanan@example.vn"),
-        (COL_UNIT, _("Required. A name from the column “Write in Đơn vị” of the list below (capitals and "
-                     "spaces do not matter), or the unit's code."), example_unit.name),
-        (COL_POSITION, _("Optional."), "Chuyên viên"),
-        (COL_ROLE, _("Optional: “%(staff)s” (the default) or “%(manager)s”, who also sees the members of "
-                     "the unit and their progress.") % {"staff": ROLE_STAFF, "manager": ROLE_MANAGER}, ROLE_STAFF),
-    ]
-    for row in explanations:
-        guide.append(list(row))
-        for cell in guide[guide.max_row]:
-            cell.alignment = wrap
-    guide.append([])
-    for note in (
-        _("Everyone imported logs in with their phone number or email and the initial password given on the "
-          "import page, and must choose their own password at first login."),
-        _("If any row is wrong, nothing is created and every wrong row is listed with its row number."),
-        _("At most %(max)d people per file; empty rows are skipped.") % {"max": MAX_ROWS},
-    ):
-        guide.append([note])
-        guide.merge_cells(start_row=guide.max_row, start_column=1, end_row=guide.max_row, end_column=3)
-        guide.cell(row=guide.max_row, column=1).alignment = wrap
-    guide.append([])
-    guide.append([_("Units")])
-    guide.cell(row=guide.max_row, column=1).font = Font(bold=True, size=13)
-    guide.append([_("Code"), _("Write in “Đơn vị”"), _("Parent unit")])
-    for cell in guide[guide.max_row]:
-        cell.font = bold
-        cell.fill = fill
-    first_unit_row = guide.max_row + 1
-    for unit in units:
-        # A name shared by two units only identifies one with its parent's name after it.
-        written = _unit_label(unit) if name_counts[_key(unit.name)] > 1 else unit.name
-        guide.append([unit.code, written, unit.parent.name if unit.parent_id else ""])
-
-    roles = DataValidation(type="list", formula1=f'"{ROLE_STAFF},{ROLE_MANAGER}"', allow_blank=True)
-    roles.error = _("Write “%(staff)s” or “%(manager)s”.") % {"staff": ROLE_STAFF, "manager": ROLE_MANAGER}
-    roles.showErrorMessage = True
-    # Offered as a drop-down, but only a warning: a unit may also be written by its code.
-    unit_list = DataValidation(
-        type="list", formula1=f"='{GUIDE_SHEET}'!$B${first_unit_row}:$B${guide.max_row}",
-        allow_blank=True, errorStyle="warning", showErrorMessage=False,
-    )
-    ws.add_data_validation(roles)
-    ws.add_data_validation(unit_list)
-    roles.add(f"F2:F{MAX_ROWS + 1}")
-    unit_list.add(f"D2:D{MAX_ROWS + 1}")
-
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -276,7 +182,7 @@ class _Raw:
 def _read_rows(sheet: Any) -> tuple[list[_Raw], list[RowError]]:
     rows_iter: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
     header = next(rows_iter, None) or ()
-    wanted = {_key(c): c for c in COLUMNS}
+    wanted = {name_key(c): c for c in COLUMNS}
     positions: dict[str, int] = {}
     unexpected: list[str] = []
     duplicated: list[str] = []
@@ -346,19 +252,19 @@ class _UnitIndex:
         self.by_name: dict[str, list[Unit]] = {}
         self.by_code: dict[str, list[Unit]] = {}
         for unit in self.units:
-            self.by_name.setdefault(_key(unit.name), []).append(unit)
+            self.by_name.setdefault(name_key(unit.name), []).append(unit)
             if unit.code.strip():
-                self.by_code.setdefault(_key(unit.code), []).append(unit)
+                self.by_code.setdefault(name_key(unit.code), []).append(unit)
 
     def _ancestor_keys(self, unit: Unit) -> list[str]:
         pks = [int(pk) for pk in unit.path.strip("/").split("/")][:-1]
-        return [_key(self.names.get(pk, "")) for pk in reversed(pks)]
+        return [name_key(self.names.get(pk, "")) for pk in reversed(pks)]
 
     def find(self, text: str) -> tuple[Unit | None, list[Unit]]:
         """(the unit, []) when found; (None, candidates) when ambiguous; (None, []) when unknown."""
-        candidates = self.by_name.get(_key(text)) or self.by_code.get(_key(text)) or []
+        candidates = self.by_name.get(name_key(text)) or self.by_code.get(name_key(text)) or []
         if not candidates and "/" in text:
-            name, *parents = [_key(part) for part in text.split("/")]
+            name, *parents = [name_key(part) for part in text.split("/")]
             candidates = [
                 u for u in self.by_name.get(name, [])
                 if self._ancestor_keys(u)[:len(parents)] == parents
@@ -436,7 +342,7 @@ def _check_rows(raws: list[_Raw], root: Unit) -> tuple[list[StaffRow], list[RowE
                 errors.append(RowError(raw.row, _(
                     "several units are named “%(unit)s” (%(choices)s); write “Unit name / Parent unit name” "
                     "or the unit's code"
-                ) % {"unit": unit_text, "choices": "; ".join(_unit_label(u) for u in candidates)}))
+                ) % {"unit": unit_text, "choices": "; ".join(unit_label(u) for u in candidates)}))
             elif unit is None:
                 errors.append(RowError(raw.row, _("there is no unit “%(unit)s” in %(root)s")
                                        % {"unit": unit_text, "root": root.name}))

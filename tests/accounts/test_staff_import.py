@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from accounts import staff_import as service
 from accounts.models import AuditEntry, UnitKind, User
 from accounts.roles import Role
-from accounts.staff_import import GUIDE_SHEET, staff_import, staff_template_build
+from accounts.staff_import import GUIDE_SHEET, staff_import
+from accounts.staff_template import staff_template_build
 from tests.accounts.staff_sheets import make_sheet
 from tests.factories import make_unit, make_user
 
