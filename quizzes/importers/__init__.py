@@ -56,8 +56,8 @@ class ParsedQuestion:
     audience: str = ""
     source: str = ""
     status: str = ""
-    # Set when the parser already reported this question's answer as unreadable, so validation
-    # does not add a second message about the same thing.
+    # Set when the parser already reported a problem with this question's choices or answer, so
+    # validation does not add a second message about the same thing.
     answer_reported: bool = False
 
 
@@ -195,7 +195,7 @@ def label_for(labels: dict[str, tuple[str, ...]], value: str) -> str:
 def parse_letters(value: str) -> list[str] | None:
     """ "B", "A,C", "a; c", "A C", "AC" -> ["A", "C"]; None when it is not a list of letters."""
     compact = re.sub(r"[\s,;/+&.]+", "", value.upper().replace("VÀ", " "))
-    if not compact or not re.fullmatch(r"[A-Z]+", compact):
+    if not compact or not re.fullmatch(r"[A-Z]+", compact) or len(compact) > len(LETTERS):
         return None
     seen: list[str] = []
     for letter in compact:
@@ -260,7 +260,7 @@ def validate_question(parsed: ParsedQuestion, result: ParseResult, *, default_st
         "Unknown status “%(value)s”: write nháp or đã xuất bản."))
 
     choices = [ParsedChoice(clean_text(c.text), c.correct) for c in parsed.choices]
-    if any(not c.text for c in choices):
+    if any(not c.text for c in choices) and not parsed.answer_reported:
         problems.append(_("A choice has no text."))
     for c in choices:
         if len(c.text) > MAX_CHOICE_LENGTH:
@@ -282,19 +282,19 @@ def validate_question(parsed: ParsedQuestion, result: ParseResult, *, default_st
         else:
             qtype = QuestionType.MULTIPLE if correct > 1 else QuestionType.SINGLE
 
-    if qtype == QuestionType.TRUE_FALSE:
+    if parsed.answer_reported:
+        pass
+    elif qtype == QuestionType.TRUE_FALSE:
         if not choices:
             problems.append(_("A true/false question needs its answer (Đúng or Sai)."))
         elif len(choices) != 2:
             problems.append(_("A true/false question has exactly two choices, such as Đúng and Sai."))
-        elif correct != 1 and not parsed.answer_reported:
+        elif correct != 1:
             problems.append(_("Mark exactly one of the two choices of a true/false question as correct."))
     else:
         if not 2 <= len(choices) <= MAX_CHOICES:
             problems.append(_("A question needs 2 to %(max)d choices; this one has %(count)d.")
                             % {"max": MAX_CHOICES, "count": len(choices)})
-        elif parsed.answer_reported:
-            pass
         elif correct == 0:
             problems.append(_("No choice is marked as the correct answer."))
         elif qtype == QuestionType.SINGLE and correct > 1:
@@ -335,7 +335,15 @@ def validate(result: ParseResult, *, default_status: str = QuestionStatus.DRAFT)
         question = validate_question(parsed, result, default_status=default_status)
         if question is not None:
             valid.append(question)
+    # Parsers report some problems before validation sees the question: list them in file order.
+    result.errors.sort(key=_location_order)
+    result.skipped.sort(key=_location_order)
     return valid
+
+
+def _location_order(issue: ImportIssue) -> int:
+    number = re.search(r"\d+", issue.location)
+    return int(number.group()) if number else 0
 
 
 def parse(data: bytes, format: str) -> ParseResult:
@@ -373,7 +381,8 @@ def mark_answer(question: ParsedQuestion, raw: str, result: ParseResult) -> None
     raw = clean_text(raw)
     letters = parse_letters(raw)
     word = keyword(raw)
-    if letters is None and (word in TRUE_WORDS or word in FALSE_WORDS):
+    in_range = letters is not None and all(0 <= LETTERS.find(x) < len(question.choices) for x in letters)
+    if not in_range and (word in TRUE_WORDS or word in FALSE_WORDS):
         truth = word in TRUE_WORDS
         if not question.choices:
             question.choices = [ParsedChoice(TRUE_TEXT, truth), ParsedChoice(FALSE_TEXT, not truth)]
@@ -387,12 +396,11 @@ def mark_answer(question: ParsedQuestion, raw: str, result: ParseResult) -> None
                      % {"value": raw[:40]})
         question.answer_reported = True
         return
-    for letter in letters:
-        index = LETTERS.find(letter)
-        if index < 0 or index >= len(question.choices):
-            result.error(question.location, _("The correct answer “%(letter)s” names no choice of this question.")
-                         % {"letter": letter})
-            question.answer_reported = True
-            return
+    if not in_range:
+        letter = next(x for x in letters if not 0 <= LETTERS.find(x) < len(question.choices))
+        result.error(question.location, _("The correct answer “%(letter)s” names no choice of this question.")
+                     % {"letter": letter})
+        question.answer_reported = True
+        return
     for index, choice in enumerate(question.choices):
         choice.correct = LETTERS[index] in letters

@@ -66,6 +66,20 @@ def _run_marked(run) -> bool:
     return bool(style is not None and style.font is not None and (style.font.bold or style.font.underline))
 
 
+def _numbered(paragraph) -> bool:
+    """Word's automatic list numbering, set on the paragraph or inherited from its style."""
+    properties = paragraph._p.pPr
+    if properties is not None and properties.numPr is not None:
+        return True
+    style, depth = paragraph.style, 0
+    while style is not None and depth < 10:
+        properties = style.element.pPr
+        if properties is not None and properties.numPr is not None:
+            return True
+        style, depth = style.base_style, depth + 1
+    return False
+
+
 def _paragraph_runs(paragraph):
     from docx.text.hyperlink import Hyperlink
 
@@ -90,7 +104,7 @@ def _lines(data: bytes) -> list[_Line]:
         for number, paragraph in enumerate(document.paragraphs):
             if number > _MAX_PARAGRAPHS:
                 raise ImportFileError(_("The document is too long; split it into smaller files."))
-            numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+            numbered = _numbered(paragraph)
             # A line break (Shift+Enter) inside a paragraph starts a new line, like a new paragraph.
             pieces: list[list[int | str]] = [["", 0]]
             for run in _paragraph_runs(paragraph):
