@@ -1,0 +1,77 @@
+"""Forms of the attempt pages. Answers travel as the position of a choice as shown (1, 2, …),
+never as a choice id: ids are bank keys whose order reveals how the author wrote the question,
+and a position says nothing the page does not already show."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.models import AttemptQuestion, QuestionType
+
+
+def answer_field_name(item: AttemptQuestion) -> str:
+    return f"a{item.pk}"
+
+
+class PageNumberForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+
+    def page_or_default(self, default: int = 1) -> int:
+        if self.is_valid() and self.cleaned_data["page"]:
+            return self.cleaned_data["page"]
+        return default
+
+
+class AttemptPageForm(forms.Form):
+    """The answers to the questions of one page (or one question, for an autosave). A question
+    left blank is saved as "no answer", so a checkbox that was unticked is saved too."""
+
+    NEXT, PREVIOUS, REVIEW, TIMEOUT = "next", "previous", "review", "timeout"
+    action = forms.ChoiceField(
+        choices=[(NEXT, NEXT), (PREVIOUS, PREVIOUS), (REVIEW, REVIEW), (TIMEOUT, TIMEOUT)], required=False,
+    )
+    # The submit's idempotency key, used when the countdown submits the page at zero.
+    key = forms.CharField(max_length=64, required=False)
+
+    def __init__(self, items: list[AttemptQuestion], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        invalid = {"invalid_choice": _("This answer does not belong to this question."),
+                   "invalid_list": _("This answer does not belong to this question.")}
+        for item in items:
+            choices = [(str(n), str(n)) for n in range(1, len(item.choices) + 1)]
+            # A list field for radios too, so that two values posted for one question are seen
+            # and refused rather than silently reduced to the last one.
+            field = forms.MultipleChoiceField(choices=choices, required=False, error_messages=invalid)
+            if item.type != QuestionType.MULTIPLE:
+                field.validators.append(_at_most_one)
+            self.fields[answer_field_name(item)] = field
+
+    def answers(self) -> dict[int, list[int]]:
+        """Item id → the chosen choice ids, for every question of the form."""
+        chosen: dict[int, list[int]] = {}
+        for item in self.items:
+            positions = [int(p) for p in self.cleaned_data[answer_field_name(item)]]
+            chosen[item.pk] = [item.choices[p - 1]["id"] for p in sorted(set(positions))]
+        return chosen
+
+
+def _at_most_one(value: list[str]) -> None:
+    if len(set(value)) > 1:
+        raise forms.ValidationError(_("This question takes exactly one answer."), code="one_answer")
+
+
+class AutosaveForm(forms.Form):
+    """Which question an autosave is about (its answer is read by an AttemptPageForm)."""
+
+    item = forms.IntegerField(min_value=1, error_messages={
+        "required": _("Which question this answer belongs to is missing."),
+        "invalid": _("Which question this answer belongs to is missing."),
+    })
+
+
+class SubmitForm(forms.Form):
+    # Generated when the page is rendered: a second post of the same form (double click,
+    # a retry after a lost connection) is recognised as the same submit.
+    key = forms.CharField(max_length=64, required=False)

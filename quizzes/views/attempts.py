@@ -1,0 +1,376 @@
+"""Taking a quiz in the browser: the quiz's page, the attempt (paged, autosaved), the submit,
+the result with its review, and a person's list of attempts.
+
+Every page works without JavaScript (a plain form post per page saves that page's answers);
+htmx only adds the per-answer autosave. Nothing served while an attempt is open says which
+choice is right: templates get the choices' texts and positions, never the snapshot's flags.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from math import ceil
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.ratelimit import client_ip
+from quizzes.access import quiz_available_to
+from quizzes.forms.attempts import AttemptPageForm, AutosaveForm, PageNumberForm, SubmitForm, answer_field_name
+from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, QuestionType, Quiz, ReviewPolicy
+from quizzes.services.attempts import (
+    attempt_expire_if_overdue,
+    attempt_save_answer,
+    attempt_start,
+    attempt_submit,
+    attempts_left,
+    can_review,
+)
+from quizzes.services.errors import AttemptClosed, QuizError
+
+# A short quiz fits on one phone screen's worth of scrolling; longer ones are paged so that a
+# plain form post (no JavaScript) never carries more than a few answers.
+ONE_PAGE_MAX = 10
+PAGE_SIZE = 5
+
+
+# --- Access ------------------------------------------------------------------------------------
+
+
+def _get_quiz_for_user(request: HttpRequest, slug: str) -> Quiz:
+    quiz = get_object_or_404(Quiz, slug=slug)
+    if not quiz_available_to(quiz, request.user):
+        raise Http404
+    return quiz
+
+
+def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
+    """The person's own attempt, closed first if it is past its deadline and grace. Anybody
+    else's is a 404 (never a 403), so attempt ids cannot be probed."""
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk, user=request.user)
+    return attempt_expire_if_overdue(attempt)
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownChoice:
+    position: int
+    text: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """What the attempt page may know of a question: no flag, no explanation."""
+
+    pk: int
+    position: int
+    text: str
+    multiple: bool
+    field_name: str
+    choices: list[ShownChoice]
+    answered_at: object
+    errors: list[str]
+
+
+def _shown(item: AttemptQuestion, form: AttemptPageForm | None = None) -> ShownQuestion:
+    selected = set(item.selected)
+    choices = [
+        ShownChoice(position=n, text=choice["text"], checked=choice["id"] in selected)
+        for n, choice in enumerate(item.public_choices(), start=1)
+    ]
+    return ShownQuestion(
+        pk=item.pk, position=item.position, text=item.text, multiple=item.type == QuestionType.MULTIPLE,
+        field_name=answer_field_name(item), choices=choices, answered_at=item.answered_at if selected else None,
+        errors=list(form.errors.get(answer_field_name(item), [])) if form is not None and form.is_bound else [],
+    )
+
+
+def _page_count(total: int) -> int:
+    return 1 if total <= ONE_PAGE_MAX else ceil(total / PAGE_SIZE)
+
+
+def _page_of(position: int, total: int) -> int:
+    return 1 if total <= ONE_PAGE_MAX else (position - 1) // PAGE_SIZE + 1
+
+
+def _page_items(items: list[AttemptQuestion], page: int) -> list[AttemptQuestion]:
+    if len(items) <= ONE_PAGE_MAX:
+        return items
+    return items[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+
+
+def _attempt_url(attempt: Attempt, page: int = 1) -> str:
+    url = reverse("quizzes:attempt_take", args=[attempt.pk])
+    return f"{url}?page={page}" if page > 1 else url
+
+
+def _mmss(milliseconds: int | None) -> str:
+    seconds = (milliseconds or 0) // 1000
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def _question_count(quiz: Quiz) -> int:
+    fixed = quiz.fixed_questions.count()
+    return fixed or sum(rule.count for rule in quiz.draw_rules.all())
+
+
+def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    if attempt.status == AttemptStatus.EXPIRED:
+        messages.warning(request, _("Time is up: your attempt was closed with the answers you had saved."))
+    return redirect("quizzes:attempt_result", pk=attempt.pk)
+
+
+def _save_page(attempt: Attempt, items: list[AttemptQuestion], answers: dict[int, list[int]]) -> None:
+    """All the page's answers or none. Unchanged answers are not written again."""
+    with transaction.atomic():
+        for item in items:
+            chosen = answers[item.pk]
+            if set(chosen) != set(item.selected):
+                attempt_save_answer(attempt=attempt, item_id=item.pk, choice_ids=chosen)
+
+
+# --- The quiz's page ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _get_quiz_for_user(request, slug)
+    open_attempt = quiz.attempts.filter(user=request.user, status=AttemptStatus.OPEN).first()
+    if open_attempt is not None:
+        open_attempt = attempt_expire_if_overdue(open_attempt)
+        if not open_attempt.is_open:
+            open_attempt = None
+    left = attempts_left(quiz=quiz, user=request.user)
+    return render(request, "quizzes/attempt_landing.html", {
+        "quiz": quiz,
+        "question_count": _question_count(quiz),
+        "time_limit_minutes": ceil(quiz.time_limit_seconds / 60),
+        "attempts_left": left,
+        "open_attempt": open_attempt,
+        "is_open": quiz.is_open(),
+        "can_start": quiz.is_open() and (left is None or left > 0),
+        "has_attempts": quiz.attempts.filter(user=request.user).exists(),
+    })
+
+
+@require_POST
+@login_required
+def attempt_begin(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _get_quiz_for_user(request, slug)
+    try:
+        attempt = attempt_start(quiz=quiz, user=request.user, client_ip=client_ip(request),
+                                fingerprint=request.headers.get("User-Agent", "")[:64])
+    except QuizError as exc:
+        messages.error(request, exc.message)
+        return redirect("quizzes:quiz_detail", slug=quiz.slug)
+    return redirect("quizzes:attempt_take", pk=attempt.pk)
+
+
+# --- Taking the attempt ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    if not attempt.is_open:
+        return _closed_redirect(request, attempt)
+    items = list(attempt.items.all())
+    pages = _page_count(len(items))
+    page = min(PageNumberForm(request.GET).page_or_default(), pages)
+    page_items = _page_items(items, page)
+    form = AttemptPageForm(page_items, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _save_page(attempt, page_items, form.answers())
+            except QuizError as exc:
+                attempt = attempt_expire_if_overdue(attempt)
+                if not attempt.is_open:
+                    messages.error(request, exc.message)
+                    return redirect("quizzes:attempt_result", pk=attempt.pk)
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                return _after_page_saved(request, attempt, form.cleaned_data, page, pages)
+        else:
+            status = 400
+    return render(request, "quizzes/attempt_take.html", {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "form": form,
+        "questions": [_shown(item, form) for item in page_items],
+        "page": page,
+        "pages": pages,
+        "page_numbers": range(1, pages + 1),
+        "total": len(items),
+        "answered": sum(1 for item in items if item.selected),
+        "seconds_left": attempt.seconds_left(),
+        "submit_key": uuid.uuid4().hex,
+    }, status=status)
+
+
+def _after_page_saved(request: HttpRequest, attempt: Attempt, data: dict, page: int, pages: int) -> HttpResponse:
+    action = data["action"]
+    if action == AttemptPageForm.TIMEOUT:
+        # The countdown reached zero: what was just saved is submitted without asking.
+        attempt_submit(attempt=attempt, key=data["key"])
+        messages.info(request, _("Time is up: your attempt was submitted."))
+        return redirect("quizzes:attempt_result", pk=attempt.pk)
+    if action == AttemptPageForm.PREVIOUS:
+        return redirect(_attempt_url(attempt, max(1, page - 1)))
+    if action == AttemptPageForm.REVIEW or page >= pages:
+        return redirect("quizzes:attempt_submit", pk=attempt.pk)
+    return redirect(_attempt_url(attempt, page + 1))
+
+
+@require_POST
+@login_required
+def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave of one answer (htmx posts each change). An htmx request gets the small
+    "saved at" fragment; any other request is sent back to the attempt page."""
+    attempt = _get_attempt_for_user(request, pk)
+    item: AttemptQuestion | None = None
+    error, status = "", 200
+    if not attempt.is_open:
+        error, status = AttemptClosed().message, 409
+    else:
+        which = AutosaveForm(request.POST)
+        if which.is_valid():
+            item = attempt.items.filter(pk=which.cleaned_data["item"]).first()
+        if item is None:
+            error, status = _("This answer does not belong to this question."), 400
+        else:
+            form = AttemptPageForm([item], request.POST)
+            if form.is_valid():
+                try:
+                    item = attempt_save_answer(attempt=attempt, item_id=item.pk,
+                                               choice_ids=form.answers()[item.pk])
+                except QuizError as exc:
+                    error, status = exc.message, exc.status
+                    attempt = attempt_expire_if_overdue(attempt)
+            else:
+                error, status = next(iter(form.errors.values()))[0], 400
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        if not attempt.is_open:
+            return redirect("quizzes:attempt_result", pk=attempt.pk)
+        page = _page_of(item.position, attempt.max_score) if item else 1
+        return redirect(_attempt_url(attempt, page))
+    return render(request, "quizzes/_saved.html", {
+        "attempt": attempt, "item": item, "error": error, "saved_at": timezone.now() if not error else None,
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attempt_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation page, listing unanswered questions. POST: submit. Posting again
+    (double click, a retry) finds the attempt finished and shows the same result."""
+    attempt = _get_attempt_for_user(request, pk)
+    if not attempt.is_open:
+        return _closed_redirect(request, attempt) if request.method == "GET" else redirect(
+            "quizzes:attempt_result", pk=attempt.pk)
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        attempt_submit(attempt=attempt, key=form.cleaned_data["key"])
+        return redirect("quizzes:attempt_result", pk=attempt.pk)
+    items = list(attempt.items.only("pk", "position", "selected"))
+    unanswered = [
+        {"position": item.position, "url": f"{_attempt_url(attempt, _page_of(item.position, len(items)))}#q-{item.pk}"}
+        for item in items if not item.selected
+    ]
+    return render(request, "quizzes/attempt_confirm.html", {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "form": form,
+        "total": len(items),
+        "unanswered": unanswered,
+        "seconds_left": attempt.seconds_left(),
+        "submit_key": uuid.uuid4().hex,
+        "back_url": _attempt_url(attempt, _page_count(len(items))),
+    }, status=400 if form.is_bound else 200)
+
+
+# --- After the attempt -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewedChoice:
+    text: str
+    chosen: bool
+    correct: bool
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    position: int
+    text: str
+    explanation: str
+    is_correct: bool
+    answered: bool
+    choices: list[ReviewedChoice]
+
+
+def _reviewed(item: AttemptQuestion) -> ReviewedQuestion:
+    selected = set(item.selected)
+    return ReviewedQuestion(
+        position=item.position, text=item.text, explanation=item.explanation, is_correct=bool(item.is_correct),
+        answered=bool(selected),
+        choices=[ReviewedChoice(text=c["text"], chosen=c["id"] in selected, correct=c["correct"])
+                 for c in item.choices],
+    )
+
+
+@require_GET
+@login_required
+def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    if attempt.is_open:
+        return redirect("quizzes:attempt_take", pk=attempt.pk)
+    quiz = attempt.quiz
+    reviewable = can_review(attempt)
+    left = attempts_left(quiz=quiz, user=request.user)
+    return render(request, "quizzes/attempt_result.html", {
+        "attempt": attempt,
+        "quiz": quiz,
+        "time_taken": _mmss(attempt.duration_ms),
+        "reviewable": reviewable,
+        "review_never": quiz.review_policy == ReviewPolicy.NEVER,
+        "review_opens_at": quiz.closes_at if quiz.review_policy == ReviewPolicy.AFTER_CLOSE else None,
+        "questions": [_reviewed(item) for item in attempt.items.all()] if reviewable else [],
+        "can_start": quiz.is_open() and left != 0,
+    })
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    attempt: Attempt
+    time_taken: str
+
+
+@require_GET
+@login_required
+def attempt_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The person's attempts at one quiz, newest first."""
+    quiz = _get_quiz_for_user(request, slug)
+    attempts = list(request.user.attempts.filter(quiz=quiz).order_by("-number"))
+    attempts = [attempt_expire_if_overdue(a) if a.is_open else a for a in attempts]
+    return render(request, "quizzes/attempt_list.html", {
+        "quiz": quiz,
+        "rows": [AttemptRow(attempt=a, time_taken=_mmss(a.duration_ms)) for a in attempts],
+    })
