@@ -14,3 +14,25 @@ __all__ = [
     "QuestionStatus", "QuestionType", "Quiz", "QuizDrawRule", "QuizFixedQuestion", "QuizOverride",
     "ReviewPolicy", "ScoringRule", "Topic",
 ]
+
+# Contest models live in their own sub-package (quizzes/contests/); imported here, last, so that
+# Django registers them with this app and they can import the engine's models above.
+from quizzes.contests.models import (  # noqa: E402
+    Contest,
+    ContestAudience,
+    ContestStanding,
+    Prediction,
+    PredictionKind,
+    Prize,
+    PrizeCategory,
+    PrizeKind,
+    RankBucket,
+    Round,
+    Standing,
+    UnitStanding,
+)
+
+__all__ += [
+    "Contest", "ContestAudience", "ContestStanding", "Prediction", "PredictionKind", "Prize", "PrizeCategory",
+    "PrizeKind", "RankBucket", "Round", "Standing", "UnitStanding",
+]
