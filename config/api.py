@@ -1,14 +1,20 @@
 """One exception handler for the whole API: every error is {"detail": ..., "code": ...}
-(plus "errors" for field validation), so clients parse one shape."""
+(plus "errors" for field validation), so clients parse one shape. A quiz engine refusal
+(QuizError) answers with its own status and code and its translated message."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from quizzes.services.errors import QuizError
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, QuizError):
+        return Response({"detail": exc.message, "code": exc.code}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
@@ -19,9 +25,12 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"detail": _first_message(response.data), "code": "invalid", "errors": response.data}
+        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        response.data = {"detail": _first_message(errors), "code": "invalid", "errors": errors}
     elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data = {"detail": str(response.data["detail"]), "code": getattr(exc, "default_code", "error")}
+        detail = response.data["detail"]
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data = {"detail": str(detail), "code": code}
     return response
 
 

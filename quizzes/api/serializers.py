@@ -1,0 +1,162 @@
+"""Input and output serializers of the quiz API, kept apart: inputs validate what a client may
+send, outputs say exactly what it gets back (and, during an attempt, never a correct flag or an
+explanation)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from quizzes.models import AttemptQuestion, AttemptStatus, QuestionType
+
+# Ids are 64-bit in the database: a larger number would overflow the driver instead of
+# simply matching nothing.
+MAX_ID = 2**63 - 1
+# The import formats allow options A–F; ten leaves room without letting a list grow unbounded.
+MAX_CHOICES = 10
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,64}$"
+IDEMPOTENCY_KEY_HELP = _("1 to 64 visible ASCII characters, e.g. a UUID made by the client.")
+
+
+# --- Errors ------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (config/api.py)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(child=serializers.JSONField(), required=False,
+                                   help_text=_("Field errors, on validation failures only."))
+
+
+# --- Authentication ----------------------------------------------------------------------------
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=254, help_text=_("Phone number or email address."))
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+# --- Quizzes -----------------------------------------------------------------------------------
+
+
+class QuizOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    time_limit_seconds = serializers.IntegerField()
+    pass_mark_percent = serializers.IntegerField()
+    attempts_allowed = serializers.IntegerField(allow_null=True, help_text=_("Null means unlimited."))
+    attempts_left = serializers.IntegerField(allow_null=True, help_text=_("Null means unlimited."))
+    open_attempt = serializers.IntegerField(allow_null=True, help_text=_("The id of my attempt in progress."))
+    opens_at = serializers.DateTimeField(allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+
+
+# --- Attempts ----------------------------------------------------------------------------------
+
+
+class PublicChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class AttemptItemOutputSerializer(serializers.Serializer):
+    """A question as shown during the attempt: its choices without any hint of the answer."""
+
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=QuestionType.choices)
+    text = serializers.CharField()
+    choices = serializers.SerializerMethodField()
+    selected = serializers.ListField(child=serializers.IntegerField())
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(PublicChoiceSerializer(many=True))
+    def get_choices(self, item: AttemptQuestion) -> list[dict]:
+        return PublicChoiceSerializer(item.public_choices(), many=True).data
+
+
+class AttemptOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    quiz = serializers.IntegerField(source="quiz_id")
+    quiz_title = serializers.CharField(source="quiz.title")
+    number = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AttemptStatus.choices)
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField()
+    seconds_left = serializers.SerializerMethodField()
+    items = AttemptItemOutputSerializer(many=True)
+
+    def get_seconds_left(self, attempt) -> int:
+        return attempt.seconds_left() if attempt.is_open else 0
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("The id of the attempt's item."))
+    choices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=MAX_CHOICES,
+        help_text=_("The ids of the chosen choices; an empty list clears the answer."),
+    )
+
+
+class AnswerOutputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(source="pk")
+    choices = serializers.ListField(source="selected", child=serializers.IntegerField())
+    answered_at = serializers.DateTimeField()
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    idempotency_key = serializers.RegexField(
+        IDEMPOTENCY_KEY_PATTERN, required=False, help_text=IDEMPOTENCY_KEY_HELP,
+        error_messages={"invalid": _("The idempotency key must be 1 to 64 visible ASCII characters.")},
+    )
+
+
+class ReviewChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    correct = serializers.BooleanField()
+
+
+class ReviewItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=QuestionType.choices)
+    text = serializers.CharField()
+    choices = ReviewChoiceSerializer(many=True)
+    selected = serializers.ListField(child=serializers.IntegerField())
+    is_correct = serializers.BooleanField(allow_null=True)
+    explanation = serializers.CharField(allow_blank=True)
+
+
+class ResultOutputSerializer(serializers.Serializer):
+    """A finished attempt. `review` (correct choices, explanations) is null unless the quiz's
+    review policy allows it now."""
+
+    id = serializers.IntegerField()
+    quiz = serializers.IntegerField(source="quiz_id")
+    number = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AttemptStatus.choices)
+    started_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField()
+    score = serializers.IntegerField()
+    max_score = serializers.IntegerField()
+    score_percent = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
+    passed = serializers.BooleanField()
+    time_taken_seconds = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
+
+    def get_time_taken_seconds(self, attempt) -> float:
+        return round((attempt.duration_ms or 0) / 1000, 3)
+
+    @extend_schema_field(ReviewItemSerializer(many=True, allow_null=True))
+    def get_review(self, attempt) -> list[dict] | None:
+        if not self.context.get("review"):
+            return None
+        return ReviewItemSerializer(attempt.items.all(), many=True).data
