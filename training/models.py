@@ -3,15 +3,21 @@ assignments of modules to units, and certificates."""
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from quizzes.models import Audience, Quiz
+from training.storage import private_storage
 
 
 class ModuleStatus(models.TextChoices):
@@ -19,9 +25,40 @@ class ModuleStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def ancestor_paths(unit_path: str) -> list[str]:
+    """Every prefix of a materialised path: the unit and the units above it ("1/", "1/4/", ...).
+    An assignment to any of them applies to the unit's members."""
+    parts = [part for part in unit_path.split("/") if part]
+    return ["".join(f"{part}/" for part in parts[: n + 1]) for n in range(len(parts))]
+
+
 class ModuleQuerySet(models.QuerySet):
     def published(self) -> ModuleQuerySet:
         return self.filter(status=ModuleStatus.PUBLISHED)
+
+    def assigned_to(self, unit_path: str) -> ModuleQuerySet:
+        return self.filter(assignments__unit__path__in=ancestor_paths(unit_path))
+
+    def for_learner(self, *, audiences: set[str], unit_path: str) -> ModuleQuerySet:
+        """Published modules a learner may study: those for their audience, and any module
+        assigned to their unit or a unit above it (an assignment is a deliberate decision)."""
+        assigned = self.filter(assignments__unit__path__in=ancestor_paths(unit_path)).values("pk")
+        # A subquery rather than a join, so that counts annotated later are not multiplied.
+        return self.published().filter(models.Q(audience__in=audiences) | models.Q(pk__in=assigned))
+
+    def with_progress(self, user) -> ModuleQuerySet:
+        """Annotate lesson_total, lessons_done (by this user) and completed_at (or None)."""
+        lessons = Lesson.objects.filter(module=models.OuterRef("pk")).order_by().values("module")
+        done = LessonProgress.objects.filter(user=user, lesson__module=models.OuterRef("pk")).order_by()
+        return self.annotate(
+            lesson_total=Coalesce(models.Subquery(lessons.annotate(n=models.Count("pk")).values("n")), 0),
+            lessons_done=Coalesce(
+                models.Subquery(done.values("user").annotate(n=models.Count("pk")).values("n")), 0
+            ),
+            completed_at=models.Subquery(
+                ModuleCompletion.objects.filter(user=user, module=models.OuterRef("pk")).values("completed_at")[:1]
+            ),
+        )
 
 
 class Module(models.Model):
@@ -49,16 +86,56 @@ class Module(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("training:module_detail", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ModuleStatus.PUBLISHED
+
+
+# Embedded (data:) images would put megabytes into every page view; lessons link images instead.
+_EMBEDDED_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*data:", re.IGNORECASE)
+LESSON_BODY_MAX_CHARS = 100_000
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_lesson_markdown(value: str) -> None:
+    if _EMBEDDED_IMAGE.search(value or ""):
+        raise ValidationError(
+            _("Images must be linked by an http(s) address, not embedded in the text."), code="embedded_image",
+        )
+
+
+def validate_pdf(upload) -> None:
+    """Only a real PDF of reasonable size: the extension is checked by its own validator, the
+    content here (a renamed .exe or .html is refused)."""
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(_("The attachment is larger than 10 MB."), code="too_large")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(position)
+    if head != b"%PDF-":
+        raise ValidationError(_("The attachment is not a PDF file."), code="not_pdf")
+
 
 class Lesson(models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100)
-    body = models.TextField(_("body (Markdown)"))
-    sources = models.TextField(_("sources (Markdown)"), blank=True)
+    body = models.TextField(_("body (Markdown)"), validators=[
+        MaxLengthValidator(LESSON_BODY_MAX_CHARS), validate_lesson_markdown,
+    ])
+    sources = models.TextField(_("sources (Markdown)"), blank=True, validators=[
+        MaxLengthValidator(LESSON_BODY_MAX_CHARS), validate_lesson_markdown,
+    ])
     video_url = models.URLField(_("video link"), blank=True)
-    attachment = models.FileField(_("attachment (PDF)"), upload_to="lessons/", blank=True)
+    attachment = models.FileField(_("attachment (PDF)"), upload_to="lessons/", blank=True, storage=private_storage,
+                                  validators=[
+        FileExtensionValidator(["pdf"]), validate_pdf,
+    ])
 
     class Meta:
         ordering = ["module", "order", "pk"]
@@ -70,6 +147,9 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:lesson_detail", args=[self.module.slug, self.slug])
 
 
 class LessonProgress(models.Model):
@@ -104,6 +184,18 @@ class ModuleCompletion(models.Model):
         return f"{self.user_id}/{self.module_id}"
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def for_unit_path(self, unit_path: str) -> AssignmentQuerySet:
+        """Assignments that apply to a member of this unit: made to it or to a unit above it."""
+        return self.filter(unit__path__in=ancestor_paths(unit_path))
+
+    def touching_subtree(self, root: Unit) -> AssignmentQuerySet:
+        """Assignments a manager of `root` follows: inside the subtree, or above it (covering it)."""
+        return self.filter(
+            models.Q(unit__path__startswith=root.path) | models.Q(unit__path__in=ancestor_paths(root.path))
+        )
+
+
 class Assignment(models.Model):
     """A module every member of a unit's subtree must complete by a date."""
 
@@ -113,6 +205,8 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+")
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -152,3 +246,9 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def get_verification_url(self) -> str:
+        return reverse("training:certificate_verify", args=[self.code])
+
+    def get_absolute_verification_url(self) -> str:
+        return settings.SITE_URL + self.get_verification_url()

@@ -1,0 +1,76 @@
+"""Organisers author modules in the Django admin: a module with its lessons inline, each lesson
+with a link to its preview as learners will see it (drafts included)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import audit_log
+from training import services
+from training.models import Assignment, Certificate, Lesson, Module
+
+
+class LessonInline(admin.StackedInline):
+    model = Lesson
+    extra = 0
+    fields = ["order", "title", "slug", "body", "sources", "video_url", "attachment", "preview_link"]
+    readonly_fields = ["preview_link"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    @admin.display(description=_("Preview"))
+    def preview_link(self, lesson: Lesson) -> str:
+        if not lesson.pk:
+            return gettext("Save the lesson first to preview it.")
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
+                           reverse("training:lesson_preview", args=[lesson.pk]), gettext("Preview as a learner"))
+
+
+@admin.register(Module)
+class ModuleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "audience", "order", "estimated_minutes", "quiz"]
+    list_filter = ["status", "audience"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LessonInline]
+
+    def save_model(self, request, obj: Module, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_log(actor=request.user, action="module.update" if change else "module.create", obj=obj,
+                  summary=obj.title, data={"changed": form.changed_data, "status": obj.status})
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["module", "unit", "due_date", "assigned_by"]
+    list_filter = ["module"]
+    autocomplete_fields: list[str] = []
+    raw_id_fields = ["unit"]
+
+    def has_add_permission(self, request) -> bool:
+        # Assignments are made on the organisers' page, which keeps the audit trail.
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["code", "holder_name", "module_title", "issued_at", "revoked_at"]
+    search_fields = ["code", "holder_name"]
+    readonly_fields = ["completion", "code", "issued_at", "holder_name", "unit_name", "module_title",
+                       "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected certificates"))
+    def revoke(self, request, queryset) -> None:
+        count = 0
+        for certificate in queryset.filter(revoked_at__isnull=True):
+            services.certificate_revoke(certificate=certificate, reason=gettext("Revoked by an organiser"),
+                                        actor=request.user)
+            count += 1
+        self.message_user(request, gettext("%(count)d certificate(s) revoked.") % {"count": count}, messages.SUCCESS)

@@ -1,0 +1,106 @@
+"""The certificate as a PDF: Vietnamese text in an embedded DejaVu Sans (vendored in
+training/fonts/, so a fresh machine needs no system font) and a QR code of the public
+verification address, drawn as vector squares (sharp at any print size, no image library)."""
+
+from __future__ import annotations
+
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import segno
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph
+
+from training.models import Certificate
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+RED = colors.HexColor("#b3141b")
+
+
+@cache
+def _register_fonts() -> None:
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+
+
+def _centered(pdf: canvas.Canvas, text: str, *, y: float, size: float, bold: bool = False,
+              width: float, color=colors.black) -> float:
+    """Draw a wrapped, centred paragraph whose top is at y; returns the y below it."""
+    style = ParagraphStyle("c", fontName=FONT_BOLD if bold else FONT, fontSize=size, leading=size * 1.3,
+                           alignment=TA_CENTER, textColor=color)
+    paragraph = Paragraph(escape(text), style)
+    _w, height = paragraph.wrapOn(pdf, width, 200 * mm)
+    paragraph.drawOn(pdf, (landscape(A4)[0] - width) / 2, y - height)
+    return y - height
+
+
+def _draw_qr(pdf: canvas.Canvas, data: str, *, x: float, y: float, size: float) -> None:
+    qr = segno.make(data, error="m")
+    matrix = qr.matrix
+    quiet = 2
+    count = len(matrix) + 2 * quiet
+    cell = size / count
+    pdf.setFillColor(colors.white)
+    pdf.rect(x, y, size, size, stroke=0, fill=1)
+    pdf.setFillColor(colors.black)
+    for row_index, row in enumerate(matrix):
+        for col_index, dark in enumerate(row):
+            if dark:
+                pdf.rect(x + (col_index + quiet) * cell, y + size - (row_index + quiet + 1) * cell,
+                         cell, cell, stroke=0, fill=1)
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    _register_fonts()
+    buffer = BytesIO()
+    width, height = landscape(A4)
+    verify_url = certificate.get_absolute_verification_url()
+    # A certificate is a Vietnamese document whatever language the person browses in.
+    with translation.override(settings.LANGUAGE_CODE):
+        issued = formats.date_format(timezone.localtime(certificate.issued_at), "d/m/Y")
+        pdf = canvas.Canvas(buffer, pagesize=landscape(A4), invariant=True)
+        pdf.setTitle(_("Certificate %(code)s") % {"code": certificate.code})
+        pdf.setAuthor(_("Đông Trà Bồng commune"))
+        pdf.setStrokeColor(RED)
+        pdf.setLineWidth(3)
+        pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+        pdf.setLineWidth(0.8)
+        pdf.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
+
+        text_width = width - 70 * mm
+        y = height - 28 * mm
+        y = _centered(pdf, _("Administrative reform learning platform — Đông Trà Bồng commune"),
+                      y=y, size=12, width=text_width)
+        y = _centered(pdf, _("Certificate of completion"), y=y - 10 * mm, size=30, bold=True,
+                      width=text_width, color=RED)
+        y = _centered(pdf, _("This certifies that"), y=y - 8 * mm, size=13, width=text_width)
+        y = _centered(pdf, certificate.holder_name, y=y - 4 * mm, size=24, bold=True, width=text_width)
+        if certificate.unit_name:
+            y = _centered(pdf, _("Unit: %(unit)s") % {"unit": certificate.unit_name}, y=y - 3 * mm, size=13,
+                          width=text_width)
+        y = _centered(pdf, _("has completed the training module"), y=y - 6 * mm, size=13, width=text_width)
+        y = _centered(pdf, certificate.module_title, y=y - 3 * mm, size=16, bold=True, width=text_width)
+        _centered(pdf, _("Date of completion: %(date)s") % {"date": issued}, y=y - 8 * mm, size=12,
+                  width=text_width)
+
+        qr_size = 34 * mm
+        _draw_qr(pdf, verify_url, x=width - 22 * mm - qr_size, y=22 * mm, size=qr_size)
+        pdf.setFont(FONT, 10)
+        pdf.drawString(24 * mm, 32 * mm, _("Certificate code: %(code)s") % {"code": certificate.code})
+        pdf.drawString(24 * mm, 26 * mm, _("Verify at: %(url)s") % {"url": verify_url})
+        pdf.showPage()
+        pdf.save()
+    return buffer.getvalue()

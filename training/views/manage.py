@@ -1,0 +1,172 @@
+"""Organisers' and unit managers' pages: assignments, each member's progress (and its .xlsx),
+completion rates per unit, and the organiser's preview of a lesson as learners will see it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import roles
+from accounts.models import Unit
+from training import reports, services
+from training.exports import Column, rows_to_xlsx
+from training.forms import AssignmentDeleteForm, AssignmentForm, ProgressFilterForm, RatesFilterForm
+from training.models import Assignment, Lesson, Module
+from training.progress import ModuleProgress
+
+
+def _get_organiser_root(request: HttpRequest) -> Unit:
+    """The whole tree, for organisers; 404 for everyone else (the page does not exist for them)."""
+    if not roles.is_organiser(request.user):
+        raise Http404
+    root = roles.managed_root(request.user)
+    if root is None:
+        raise Http404
+    return root
+
+
+def _get_managed_root_for_user(request: HttpRequest) -> Unit:
+    root = roles.managed_root(request.user)
+    if root is None:
+        raise Http404
+    return root
+
+
+def _get_assignment_for_user(request: HttpRequest, pk: int) -> Assignment:
+    root = _get_organiser_root(request)
+    return get_object_or_404(
+        Assignment.objects.select_related("module", "unit"), pk=pk, unit__path__startswith=root.path,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    root = _get_organiser_root(request)
+    form = AssignmentForm(request.POST or None, root=root)
+    if request.method == "POST" and form.is_valid():
+        made = services.assignment_assign(
+            module=form.cleaned_data["module"], units=list(form.cleaned_data["units"]),
+            due_date=form.cleaned_data["due_date"], actor=request.user,
+        )
+        messages.success(request, _("The module was assigned to %(count)d unit(s).") % {"count": len(made)})
+        return redirect("training:assignment_list")
+    assignments = (
+        Assignment.objects.filter(unit__path__startswith=root.path)
+        .select_related("module", "unit").order_by("module__order", "module_id", "unit__path")
+    )
+    return render(request, "training/assignment_list.html", {
+        "form": form, "assignments": assignments, "today": timezone.localdate(),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_user(request, pk)
+    form = AssignmentDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.assignment_delete(assignment=assignment, actor=request.user)
+        messages.success(request, _("The assignment was removed. Progress already made is kept."))
+        return redirect("training:assignment_list")
+    return render(request, "training/assignment_delete.html", {"assignment": assignment, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+def _progress_report(request: HttpRequest):
+    root = _get_managed_root_for_user(request)
+    modules = reports.modules_assigned_within(root)
+    form = ProgressFilterForm(request.GET or None, root=root, modules=modules)
+    module, unit, pending = None, root, False
+    if form.is_bound and form.is_valid():
+        module = form.cleaned_data["module"]
+        unit = form.cleaned_data["unit"] or root
+        pending = form.cleaned_data["pending"]
+    if module is None and not form.errors:
+        module = modules.first()
+    rows = reports.member_progress(module=module, unit=unit, pending_only=pending) if module else []
+    return form, module, unit, pending, rows
+
+
+@require_GET
+@login_required
+def unit_progress(request: HttpRequest) -> HttpResponse:
+    form, module, unit, pending, rows = _progress_report(request)
+    context = {
+        "form": form, "module": module, "unit": unit, "pending": pending, "rows": rows,
+        "done_count": sum(1 for row in rows if row.is_done),
+        "query": request.GET.urlencode(),
+    }
+    template = "training/_progress_table.html" if request.htmx else "training/unit_progress.html"
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+def unit_progress_xlsx(request: HttpRequest) -> HttpResponse:
+    form, module, unit, _pending, rows = _progress_report(request)
+    if form.errors or module is None:
+        return render(request, "training/unit_progress.html", {
+            "form": form, "module": module, "unit": unit, "rows": [], "query": "",
+        }, status=400)
+    columns = [
+        Column(_("Full name"), 28), Column(_("Unit"), 32), Column(_("Position"), 18),
+        Column(_("Lessons read"), 12), Column(_("Lessons in module"), 12), Column(_("Quiz passed"), 12),
+        Column(_("Status"), 16), Column(_("Due date"), 14), Column(_("Completed on"), 18),
+    ]
+    data = (
+        [row.member.full_name, row.member.unit.name if row.member.unit_id else "", row.member.position,
+         row.lessons_done, row.lessons_total, _("Yes") if row.quiz_passed else _("No"), row.status,
+         row.due_date, row.completed_at]
+        for row in rows
+    )
+    content = rows_to_xlsx(title=_("Progress"), columns=columns, rows=data)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="tien-do-{module.slug}-{stamp}.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def completion_rates(request: HttpRequest) -> HttpResponse:
+    _get_organiser_root(request)
+    modules = Module.objects.filter(assignments__isnull=False).distinct().order_by("order", "pk")
+    form = RatesFilterForm(request.GET or None, modules=modules)
+    module = None
+    if form.is_bound and form.is_valid():
+        module = form.cleaned_data["module"]
+    if module is None and not form.errors:
+        module = modules.first()
+    rates = reports.completion_rates(module=module) if module else []
+    return render(request, "training/completion_rates.html", {"form": form, "module": module, "rates": rates},
+                  status=400 if form.errors else 200)
+
+
+def _get_lesson_for_organiser(request: HttpRequest, pk: int) -> Lesson:
+    _get_organiser_root(request)
+    return get_object_or_404(Lesson.objects.select_related("module__quiz"), pk=pk)
+
+
+@require_GET
+@login_required
+def lesson_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lesson exactly as learners will see it, drafts included, without recording progress."""
+    lesson = _get_lesson_for_organiser(request, pk)
+    module = lesson.module
+    lessons = list(module.lessons.all())
+    progress = ModuleProgress(module=module, lessons=lessons)
+    index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+    return render(request, "training/lesson_detail.html", {
+        "module": module, "lesson": lesson, "progress": progress, "preview": True,
+        "previous": lessons[index - 1] if index > 0 else None,
+        "following": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "is_done": False, "is_unlocked": False, "blocking": None, "quiz_url": None,
+    })
