@@ -34,6 +34,9 @@ _PROFILES: dict[str, dict] = {
         "extensions": ["sane_lists", "tables"],
         # The page's <h1> is the lesson title, so a lesson's own "# Title" becomes a section heading.
         "headings": {"h1": "h2", "h5": "h4", "h6": "h4"},
+        # Size attributes are never allowed (the stylesheet fits images to the screen); a lesson
+        # with many large pictures then loads each only when it is scrolled into view.
+        "set_attributes": {"img": {"loading": "lazy", "decoding": "async"}},
     },
 }
 # Scheme checks are ours rather than nh3's because nh3 lets relative URLs through, and a question
@@ -83,5 +86,6 @@ def render_markdown(text: str | None, profile: Profile = "inline") -> SafeString
         attribute_filter=_attribute_filter,
         link_rel=LINK_REL,
         strip_comments=True,
+        set_tag_attribute_values=config.get("set_attributes"),
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 output with an allow-list

@@ -58,7 +58,8 @@ def test_the_lesson_profile_allows_headings_tables_images_and_quotes():
     assert "<h2>Mục 1</h2>" in html
     assert "<table>" in html and "<td>80%</td>" in html
     assert "<blockquote>" in html
-    assert '<img alt="sơ đồ" src="https://example.vn/so-do.png">' in html
+    # Loaded only when scrolled to: a lesson with many large pictures stays light on a phone.
+    assert '<img alt="sơ đồ" src="https://example.vn/so-do.png" loading="lazy" decoding="async">' in html
 
 
 def test_the_lesson_profile_still_refuses_scripts_and_unsafe_image_sources():
