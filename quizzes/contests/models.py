@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -121,6 +122,26 @@ class Round(models.Model):
     def __str__(self) -> str:
         return f"{self.contest} — {self.label}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.sync_quiz_windows()
+
+    def clean(self) -> None:
+        from quizzes.contests.integration import CONTEST_QUIZ_PREFIX
+
+        errors = {}
+        for field in ("quiz", "staff_quiz"):
+            quiz = getattr(self, field, None) if getattr(self, f"{field}_id") else None
+            if quiz is not None and not quiz.slug.startswith(CONTEST_QUIZ_PREFIX):
+                errors[field] = _('The quiz of a round must have a slug starting with "%(prefix)s".') % {
+                    "prefix": CONTEST_QUIZ_PREFIX}
+        if self.quiz_id and self.quiz_id == self.staff_quiz_id:
+            errors["staff_quiz"] = _("The staff quiz must be another quiz than the round's quiz.")
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("A round must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def label(self) -> str:
         return self.title or str(_("Round %(number)s") % {"number": self.number})
@@ -146,10 +167,6 @@ class Round(models.Model):
             if quiz.opens_at != self.opens_at or quiz.closes_at != self.closes_at:
                 quiz.opens_at, quiz.closes_at = self.opens_at, self.closes_at
                 quiz.save(update_fields=["opens_at", "closes_at"])
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self.sync_quiz_windows()
 
 
 class Prediction(models.Model):
@@ -248,7 +265,8 @@ class ContestStanding(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contest", "user"], name="contest_standing_unique")]
         indexes = [
-            models.Index(fields=["contest", "-total_score", "total_duration_ms", "id"], name="contest_standing_order_idx"),
+            models.Index(fields=["contest", "-total_score", "total_duration_ms", "id"],
+                         name="contest_standing_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,44 @@
+"""What contests add to the quiz engine: standings kept on every graded attempt, and the
+engine's quiz gate so a round's quiz reached through the generic quiz pages or the API obeys the
+contest's audience and age rules too."""
+
+from __future__ import annotations
+
+from quizzes.access import register_quiz_gate
+from quizzes.models import Quiz
+
+# Round quizzes carry this slug prefix (Round.clean enforces it): the gate then costs no query
+# for every other quiz, whose pages pin their query counts.
+CONTEST_QUIZ_PREFIX = "contest-"
+
+
+def contest_quiz_gate(quiz: Quiz, user) -> bool:
+    if not quiz.slug.startswith(CONTEST_QUIZ_PREFIX):
+        return True
+    from quizzes.contests.services import round_eligibility_check, round_quiz_for
+    from quizzes.contests.standings import round_for_quiz
+    from quizzes.services.errors import QuizError
+
+    round_ = round_for_quiz(quiz)
+    if round_ is None:
+        return True
+    try:
+        round_eligibility_check(round_=round_, user=user)
+    except QuizError:
+        return False
+    return round_quiz_for(round_=round_, user=user).pk == quiz.pk
+
+
+_registered = False
+
+
+def register() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    from quizzes.contests.standings import on_attempt_finished
+    from quizzes.services.attempts import attempt_finished
+
+    attempt_finished.connect(on_attempt_finished, dispatch_uid="contests.standings")
+    register_quiz_gate(contest_quiz_gate)
