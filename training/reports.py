@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Unit, User
 from quizzes.models import Attempt
@@ -21,7 +22,8 @@ from training.models import Assignment, LessonProgress, Module, ModuleCompletion
 class Status:
     DONE = _("Completed")
     OVERDUE = _("Overdue")
-    IN_PROGRESS = _("In progress")
+    # Not the attempt status of the same English words ("Đang làm bài"): here it means studying.
+    IN_PROGRESS = pgettext_lazy("training progress", "In progress")
     NOT_STARTED = _("Not started")
 
 
