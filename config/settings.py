@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "accounts",
     "quizzes",
     "training",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("contests/", include("quizzes.contests.urls")),
     path("training/", include("training.urls")),
+    path("reports/", include("reports.urls")),
     # Before any catch-all include under api/.
     path("api/training/", include("training.api.urls")),
     path("admin/", admin.site.urls),

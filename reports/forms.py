@@ -1,0 +1,113 @@
+"""Filters of the report pages. GET filters are validated like any other input: a bad value is
+reported on the form in Vietnamese and the page still renders (with that filter left out)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AuditEntry, Unit, User
+
+DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
+_BAD_DATE = _("Enter the date as dd/mm/yyyy, for example 25/12/2025.")
+_BAD_PAGE = _("The page number must be a whole number, 1 or more.")
+_NOT_IN_LIST = _("“%(value)s” is not one of the choices. Pick one from the list.")
+# A report over more than this is almost certainly a typing mistake (e.g. year 2205).
+MAX_PERIOD_DAYS = 366 * 5
+
+
+def date_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, input_formats=DATE_INPUTS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        error_messages={"invalid": _BAD_DATE},
+    )
+
+
+def page_field() -> forms.IntegerField:
+    return forms.IntegerField(min_value=1, max_value=1_000_000, required=False, widget=forms.HiddenInput,
+                              error_messages={"invalid": _BAD_PAGE, "min_value": _BAD_PAGE,
+                                              "max_value": _BAD_PAGE})
+
+
+class FilterForm(forms.Form):
+    """Shared behaviour: valid filters apply, an invalid one is shown and ignored."""
+
+    def valid_data(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    def query_without(self, *names: str) -> str:
+        if not self.is_bound:
+            return ""
+        params = self.data.copy()
+        for name in names:
+            params.pop(name, None)
+        return params.urlencode()
+
+
+def _check_period(form: forms.Form, cleaned: dict) -> None:
+    start, end = cleaned.get("date_from"), cleaned.get("date_to")
+    if start and end and start > end:
+        form.add_error("date_to", _("The end date must be on or after the start date."))
+    elif start and end and (end - start).days > MAX_PERIOD_DAYS:
+        form.add_error("date_to", _("The period can be at most five years long."))
+
+
+class AuditFilterForm(FilterForm):
+    actor = forms.ModelChoiceField(
+        label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("Everyone"),
+        error_messages={"invalid_choice": _("This person does not appear in the audit log. Pick one from the list.")},
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False, error_messages={"invalid_choice": _NOT_IN_LIST})
+    object_type = forms.ChoiceField(label=_("Object type"), required=False,
+                                    error_messages={"invalid_choice": _NOT_IN_LIST})
+    date_from = date_field(_("From"))
+    date_to = date_field(_("To"))
+    page = page_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only values that occur in the log are offered, so every choice finds something.
+        self.fields["actor"].queryset = User.objects.filter(
+            pk__in=AuditEntry.objects.filter(actor__isnull=False).values("actor_id")
+        ).order_by("full_name", "pk")
+        actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+        self.fields["action"].choices = [("", _("All")), *((a, a) for a in actions)]
+        types = (AuditEntry.objects.exclude(object_type="").order_by("object_type")
+                 .values_list("object_type", flat=True).distinct())
+        self.fields["object_type"].choices = [("", _("All")), *((t, t) for t in types)]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _check_period(self, cleaned)
+        return cleaned
+
+    def filter(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        data = self.valid_data()
+        if data.get("actor"):
+            entries = entries.filter(actor=data["actor"])
+        if data.get("action"):
+            entries = entries.filter(action=data["action"])
+        if data.get("object_type"):
+            entries = entries.filter(object_type=data["object_type"])
+        if data.get("date_from"):
+            entries = entries.filter(created_at__gte=day_start(data["date_from"]))
+        if data.get("date_to"):
+            entries = entries.filter(created_at__lt=day_start(data["date_to"] + timedelta(days=1)))
+        return entries
+
+
+def day_start(day: date):
+    """Midnight at the start of a local day, as an aware datetime."""
+    return timezone.make_aware(timezone.datetime(day.year, day.month, day.day))
+
+
+def units_for(root: Unit) -> QuerySet[Unit]:
+    return Unit.objects.subtree(root).order_by("path")
