@@ -7,6 +7,7 @@ is written.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,8 @@ class ImportReport:
 
 
 def topic_slug(name: str) -> str:
-    return slugify(unaccent(name))[:80].strip("-") or "chu-de"
+    # "76/NQ-CP" must give "76-nq-cp", not slugify's "76nq-cp".
+    return slugify(re.sub(r"[^\w\s-]", " ", unaccent(name)))[:80].strip("-") or "chu-de"
 
 
 def _read(source: bytes | str | Path | IO[bytes]) -> tuple[bytes, str]:

@@ -127,6 +127,11 @@ def keyword(value: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", unaccent(value).lower()).split())
 
 
+def text_lines(text: str) -> list[str]:
+    # Not str.splitlines(): it also splits on \x1c-\x1e, \x85 and U+2028, which are not line ends here.
+    return re.split(r"\r\n|\r|\n", text)
+
+
 def decode_text(data: bytes) -> str:
     """Bytes of a text format (GIFT, Aiken) to str: UTF-8 with or without BOM, UTF-16 with BOM."""
     if not data.strip():
@@ -169,7 +174,7 @@ STATUS_LABELS: dict[str, tuple[str, ...]] = {
     QuestionStatus.DRAFT: ("nháp", "bản nháp", "draft"),
     QuestionStatus.PUBLISHED: ("đã xuất bản", "xuất bản", "đã duyệt", "công bố", "published"),
 }
-TRUE_WORDS = {keyword(w) for w in (TRUE_TEXT, "đ", "t", "true", "đúng")}
+TRUE_WORDS = {keyword(w) for w in (TRUE_TEXT, "t", "true", "đúng")}  # not "Đ": it reads as the letter D
 FALSE_WORDS = {keyword(w) for w in (FALSE_TEXT, "s", "f", "false")}
 
 
@@ -374,10 +379,12 @@ def detect_format(filename: str, data: bytes = b"") -> str | None:
     return None
 
 
-def mark_answer(question: ParsedQuestion, raw: str, result: ParseResult) -> None:
+def mark_answer(question: ParsedQuestion, raw: str, result: ParseResult, *, location: str = "") -> None:
     """Set the correct flags from an answer written as letters ("B", "A, C") or as Đúng/Sai.
 
-    A true/false answer with no choices written creates the Đúng/Sai pair."""
+    A true/false answer with no choices written creates the Đúng/Sai pair. Problems are reported
+    at `location` (the answer's own line) or else at the question's."""
+    where = location or question.location
     raw = clean_text(raw)
     letters = parse_letters(raw)
     word = keyword(raw)
@@ -391,14 +398,13 @@ def mark_answer(question: ParsedQuestion, raw: str, result: ParseResult) -> None
             choice.correct = keyword(choice.text) in (TRUE_WORDS if truth else FALSE_WORDS)
         return
     if letters is None:
-        result.error(question.location,
-                     _("The correct answer “%(value)s” is not a list of letters A–F, e.g. B or A, C.")
+        result.error(where, _("The correct answer “%(value)s” is not a list of letters A–F, e.g. B or A, C.")
                      % {"value": raw[:40]})
         question.answer_reported = True
         return
     if not in_range:
         letter = next(x for x in letters if not 0 <= LETTERS.find(x) < len(question.choices))
-        result.error(question.location, _("The correct answer “%(letter)s” names no choice of this question.")
+        result.error(where, _("The correct answer “%(letter)s” names no choice of this question.")
                      % {"letter": letter})
         question.answer_reported = True
         return

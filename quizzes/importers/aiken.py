@@ -17,6 +17,7 @@ from quizzes.importers import (
     decode_text,
     line_location,
     mark_answer,
+    text_lines,
 )
 
 _OPTION = re.compile(r"^([A-Z])\s*[.)]\s*(.*)$")
@@ -34,7 +35,7 @@ def parse_aiken(data: bytes) -> ParseResult:
             result.error(question.location, _("The question has no “ANSWER:” line after its choices."))
         question, broken = None, False
 
-    for number, raw in enumerate(decode_text(data).splitlines(), start=1):
+    for number, raw in enumerate(text_lines(decode_text(data)), start=1):
         line = raw.strip()
         if not line:
             if question is not None and not question.choices:
@@ -46,7 +47,7 @@ def parse_aiken(data: bytes) -> ParseResult:
         answer = _ANSWER.match(line)
         if answer:
             if not broken:
-                mark_answer(question, answer.group(1), result)
+                mark_answer(question, answer.group(1), result, location=line_location(number))
                 result.questions.append(question)
             question, broken = None, False
             continue

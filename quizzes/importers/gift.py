@@ -24,6 +24,7 @@ from quizzes.importers import (
     decode_text,
     keyword,
     line_location,
+    text_lines,
 )
 
 # Escaped characters become private-use placeholders while the structure is parsed.
@@ -70,7 +71,7 @@ def _blocks(text: str):
     content: list[str] = []
     comments: list[str] = []
     first = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text_lines(text), start=1):
         stripped = line.strip()
         if not stripped:
             if content:
