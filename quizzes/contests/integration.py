@@ -29,6 +29,15 @@ def contest_quiz_gate(quiz: Quiz, user) -> bool:
     return round_quiz_for(round_=round_, user=user).pk == quiz.pk
 
 
+def contest_submit_page(attempt) -> str | None:
+    """The engine's submit page sends a round's attempt to the contest's (prediction first)."""
+    if not attempt.quiz.slug.startswith(CONTEST_QUIZ_PREFIX):
+        return None
+    from django.urls import reverse
+
+    return reverse("contests:round_submit", args=[attempt.pk])
+
+
 _registered = False
 
 
@@ -42,3 +51,7 @@ def register() -> None:
 
     attempt_finished.connect(on_attempt_finished, dispatch_uid="contests.standings")
     register_quiz_gate(contest_quiz_gate)
+    from quizzes.views.attempts import SUBMIT_PAGE_HOOKS
+
+    if contest_submit_page not in SUBMIT_PAGE_HOOKS:
+        SUBMIT_PAGE_HOOKS.append(contest_submit_page)

@@ -14,6 +14,7 @@ The final ranking is computed once, at close, into Standing.final_rank.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+from accounts.privacy import public_name
 from quizzes.models import Attempt, Quiz
 
 
@@ -305,3 +307,13 @@ class Prize(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.kind}/{self.category} #{self.place}"
+
+    @property
+    def winner_name(self) -> str:
+        return public_name(self.standing.user) if self.standing_id else ""
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.headcount:
+            return None
+        return (Decimal(100) * self.participants / self.headcount).quantize(Decimal("0.1"), ROUND_HALF_UP)

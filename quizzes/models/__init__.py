@@ -17,7 +17,7 @@ __all__ = [
 
 # Contest models live in their own sub-package (quizzes/contests/); imported here, last, so that
 # Django registers them with this app and they can import the engine's models above.
-from quizzes.contests.models import (  # noqa: E402
+from quizzes.contests.models import (
     Contest,
     ContestAudience,
     ContestStanding,

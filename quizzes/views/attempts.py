@@ -9,6 +9,7 @@ choice is right: templates get the choices' texts and positions, never the snaps
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
 
@@ -40,6 +41,10 @@ from quizzes.services.errors import AttemptClosed, QuizError
 # plain form post (no JavaScript) never carries more than a few answers.
 ONE_PAGE_MAX = 10
 PAGE_SIZE = 5
+
+# Functions attempt → URL of another submit page, or None. Contests register one (their submit
+# asks the prediction question first); the engine knows nothing else of contests.
+SUBMIT_PAGE_HOOKS: list[Callable[[Attempt], str | None]] = []
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -282,6 +287,11 @@ def attempt_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the confirmation page, listing unanswered questions. POST: submit. Posting again
     (double click, a retry) finds the attempt finished and shows the same result."""
     attempt = _get_attempt_for_user(request, pk)
+    # Contest rounds ask the tie-break prediction before submitting: their own submit page
+    # takes over (quizzes/contests/integration.py registers the hook).
+    for submit_page in SUBMIT_PAGE_HOOKS:
+        if attempt.is_open and (url := submit_page(attempt)):
+            return redirect(url)
     if not attempt.is_open:
         return _closed_redirect(request, attempt) if request.method == "GET" else redirect(
             "quizzes:attempt_result", pk=attempt.pk)
