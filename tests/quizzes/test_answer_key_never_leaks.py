@@ -70,7 +70,7 @@ def _crawl(client, quiz) -> tuple[list[tuple[str, str]], Attempt]:
     keep("confirm", client.get(reverse("quizzes:attempt_submit", args=[attempt.pk])))
     keep("result while open", client.get(reverse("quizzes:attempt_result", args=[attempt.pk]), follow=True))
     keep("my attempts", client.get(reverse("quizzes:attempt_list", args=[quiz.slug])))
-    for asset in ("js/countdown.js", "css/attempt.css"):
+    for asset in ("js/countdown.js", "js/autosave.js", "css/attempt.css"):
         with open(finders.find(asset), encoding="utf-8") as f:
             bodies.append((asset, f.read()))
     return bodies, attempt
