@@ -2,7 +2,8 @@
 
 A full attempt is run through the test client (the quiz's page, start, every page of the
 attempt, an autosave of every choice of every question, plain page posts, the confirmation
-page, the list of attempts, the static script and stylesheet), every response body is kept, and
+page, the list of attempts, the same attempt through the REST API, the static scripts and
+stylesheet), every response body is kept, and
 the bodies are searched for anything that tells a right choice from a wrong one: explanations,
 the word "correct" anywhere (attribute, JSON, class, comment), the choices' bank ids, and any
 difference between the markup of right and wrong choices."""
@@ -70,6 +71,17 @@ def _crawl(client, quiz) -> tuple[list[tuple[str, str]], Attempt]:
     keep("confirm", client.get(reverse("quizzes:attempt_submit", args=[attempt.pk])))
     keep("result while open", client.get(reverse("quizzes:attempt_result", args=[attempt.pk]), follow=True))
     keep("my attempts", client.get(reverse("quizzes:attempt_list", args=[quiz.slug])))
+    # The REST API over the same attempt (session auth): list, start (returns the same attempt),
+    # the question set, every answer, and the result asked for too early.
+    keep("api quiz list", client.get(reverse("api:quiz_list")))
+    keep("api start", client.post(reverse("api:attempt_start", args=[quiz.pk])))
+    keep("api attempt", client.get(reverse("api:attempt_detail", args=[attempt.pk])))
+    for item in items:
+        for choice in item.choices:
+            keep(f"api answer {item.pk}/{choice['id']}", client.post(
+                reverse("api:answer_save", args=[attempt.pk]), {"item": item.pk, "choices": [choice["id"]]},
+                content_type="application/json"))
+    keep("api result while open", client.get(reverse("api:attempt_result", args=[attempt.pk])))
     for asset in ("js/countdown.js", "js/autosave.js", "css/attempt.css"):
         with open(finders.find(asset), encoding="utf-8") as f:
             bodies.append((asset, f.read()))
@@ -79,6 +91,10 @@ def _crawl(client, quiz) -> tuple[list[tuple[str, str]], Attempt]:
 def test_no_response_of_an_open_attempt_carries_the_answer_key(resident_client, quiz):
     # One crawl (about 60 requests) for the three checks below, to keep the suite quick.
     bodies, attempt = _crawl(resident_client, quiz)
+    # The crawl saw the real thing: the questions through the API, every API answer saved.
+    api_attempt = dict(bodies)["api attempt"]
+    assert all(f"Câu hỏi {n}?" in api_attempt for n in range(12))
+    assert all(item.selected == [item.choices[-1]["id"]] for item in attempt.items.all())
     _assert_no_key_in_bodies(bodies, attempt)
     _assert_right_and_wrong_choices_have_the_same_markup(bodies)
     _assert_right_and_wrong_answers_get_the_same_acknowledgement(bodies)
@@ -95,6 +111,8 @@ def _assert_no_key_in_bodies(bodies: list[tuple[str, str]], attempt: Attempt) ->
         if not label.endswith((".js", ".css")):
             # The review page's class for the right choice (styled in attempt.css) is never on an open attempt's page.
             assert "is-key" not in body, label
+        if label.startswith("api"):
+            continue
         # Choice values are positions as shown (1-4); the bank's ids never appear as values.
         values = {int(v) for v in re.findall(r'name="a\d+"[^>]*value="(\d+)"', body)}
         assert values <= {1, 2, 3, 4}, label

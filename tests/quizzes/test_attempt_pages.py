@@ -73,6 +73,12 @@ def test_the_quiz_page_shows_the_rules(staff_a_client, quiz):
     assert 'action="/quizzes/nq76/start/"' in html
 
 
+def test_the_quiz_page_links_organisers_to_the_item_statistics(organiser_client, staff_a_client, quiz):
+    stats = reverse("quizzes:quiz_stats", args=[quiz.slug])
+    assert stats in organiser_client.get(reverse("quizzes:quiz_detail", args=[quiz.slug])).content.decode()
+    assert stats not in staff_a_client.get(reverse("quizzes:quiz_detail", args=[quiz.slug])).content.decode()
+
+
 def test_the_quiz_page_refuses_other_methods(staff_a_client, quiz):
     assert staff_a_client.post(reverse("quizzes:quiz_detail", args=[quiz.slug])).status_code == 405
 
