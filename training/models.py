@@ -134,7 +134,7 @@ class Lesson(models.Model):
     video_url = models.URLField(_("video link"), blank=True)
     attachment = models.FileField(_("attachment (PDF)"), upload_to="lessons/", blank=True, storage=private_storage,
                                   validators=[
-        FileExtensionValidator(["pdf"]), validate_pdf,
+        FileExtensionValidator(["pdf"], message=_("Only PDF files can be attached.")), validate_pdf,
     ])
 
     class Meta:
