@@ -48,7 +48,7 @@ def _get_assignment_for_user(request: HttpRequest, pk: int) -> Assignment:
 @login_required
 def assignment_list(request: HttpRequest) -> HttpResponse:
     root = _get_organiser_root(request)
-    form = AssignmentForm(request.POST or None, root=root)
+    form = AssignmentForm(request.POST if request.method == "POST" else None, root=root)
     if request.method == "POST" and form.is_valid():
         made = services.assignment_assign(
             module=form.cleaned_data["module"], units=list(form.cleaned_data["units"]),
@@ -69,7 +69,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get_assignment_for_user(request, pk)
-    form = AssignmentDeleteForm(request.POST or None)
+    form = AssignmentDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.assignment_delete(assignment=assignment, actor=request.user)
         messages.success(request, _("The assignment was removed. Progress already made is kept."))
