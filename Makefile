@@ -9,7 +9,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 # System tools are installed with apt on CI, or when asked (make run INSTALL_SYSTEM=1).
 CAN_APT := $(if $(or $(CI),$(INSTALL_SYSTEM)),yes,)
 
-.PHONY: run test lint test-pg test-e2e bench ci system-deps messages clean
+.PHONY: run test lint test-pg test-e2e test-api-schema bench ci system-deps messages clean
 
 $(VENV)/.system-ok:
 	@if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then \
@@ -84,6 +84,17 @@ test-e2e: $(VENV)/.installed-e2e node_modules/.installed messages
 
 bench: $(VENV)/.installed-dev messages
 	$(PY) tests/bench/run.py
+
+# The REST API fuzzed against its own OpenAPI schema by schemathesis, on a running gunicorn with the
+# demo data (scripts/api_schema.py). Schemathesis lives in a venv of its own (requirements-ci.txt).
+SCHEMA_VENV := var/schemathesis
+$(SCHEMA_VENV)/.installed: requirements-ci.txt $(VENV)/.system-ok
+	@[ -x $(SCHEMA_VENV)/bin/python ] || $(PYTHON) -m venv $(SCHEMA_VENV)
+	$(SCHEMA_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-ci.txt
+	@touch $@
+
+test-api-schema: $(VENV)/.installed $(SCHEMA_VENV)/.installed messages
+	$(PY) scripts/api_schema.py $(SCHEMA_VENV)/bin/schemathesis
 
 clean:
 	rm -rf $(VENV) staticfiles var

@@ -35,8 +35,9 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class TokenInputSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=254, help_text=_("Phone number or email address."))
-    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    username = serializers.CharField(min_length=1, max_length=254, help_text=_("Phone number or email address."))
+    password = serializers.CharField(min_length=1, max_length=128, trim_whitespace=False,
+                                     style={"input_type": "password"})
 
 
 class TokenOutputSerializer(serializers.Serializer):
@@ -44,6 +45,11 @@ class TokenOutputSerializer(serializers.Serializer):
 
 
 # --- Quizzes -----------------------------------------------------------------------------------
+
+
+class QuizListQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                    help_text=_("A page number within the paginated result set."))
 
 
 class QuizOutputSerializer(serializers.Serializer):

@@ -13,5 +13,6 @@ urlpatterns = [
     path("attempts/<int:pk>/submit/", views.AttemptSubmitView.as_view(), name="attempt_submit"),
     path("attempts/<int:pk>/result/", views.AttemptResultView.as_view(), name="attempt_result"),
     # Last: everything else under api/ (the schema and docs are matched before this include).
-    re_path(r"^.*$", views.not_found),
+    # [\s\S], not ".": a path may hold an encoded newline.
+    re_path(r"^[\s\S]*$", views.not_found),
 ]

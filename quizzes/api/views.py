@@ -19,7 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound, PermissionDenied, Throttled
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -35,6 +35,7 @@ from quizzes.api.serializers import (
     AnswerOutputSerializer,
     AttemptOutputSerializer,
     ErrorSerializer,
+    QuizListQuerySerializer,
     QuizOutputSerializer,
     ResultOutputSerializer,
     SubmitInputSerializer,
@@ -75,10 +76,6 @@ class AttemptNotFinished(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "attempt_open"
     default_detail = _("This attempt is still in progress: submit it to see the result.")
-
-
-class IdempotencyKeyMismatch(ValidationError):
-    default_detail = _("The Idempotency-Key header and the idempotency_key field differ.")
 
 
 class CsrfSessionAuthentication(SessionAuthentication):
@@ -152,11 +149,17 @@ class TokenObtainView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [LimitedJSONParser]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        # Wrong credentials are a 401 (with this header), as HTTP asks; DRF turns a 401 without
+        # one into a 403.
+        return "Token"
+
     @extend_schema(
         tags=["auth"], request=TokenInputSerializer, auth=[],
         responses={
             200: TokenOutputSerializer,
-            400: _error("Missing fields, or the login or password is wrong."),
+            400: _error("Missing or malformed fields."),
+            401: _error("The login or password is wrong."),
             403: _error("The account must change its password first (on the website)."),
             429: _error("Too many failed logins: locked for a while."),
             **BODY_ERRORS,
@@ -173,7 +176,7 @@ class TokenObtainView(APIView):
                 # this response for its HTML lockout page.
                 request._request.axes_locked_out = False
                 raise Throttled(detail=_("Too many failed logins. Try again in 15 minutes."))
-            raise ValidationError({"non_field_errors": [_("The phone number/email or password is wrong.")]})
+            raise AuthenticationFailed(_("The phone number/email or password is wrong."))
         if user.must_change_password:
             raise PermissionDenied(_("Change your password on the website before using the API."))
         token, _created = Token.objects.get_or_create(user=user)
@@ -186,9 +189,18 @@ class TokenObtainView(APIView):
 class QuizListView(ApiView):
     pagination_class = PageNumberPagination
 
-    @extend_schema(tags=[TAG], responses={200: QuizOutputSerializer(many=True), **AUTH_ERRORS, **NOT_FOUND})
+    @extend_schema(
+        tags=[TAG], parameters=[QuizListQuerySerializer],
+        responses={
+            200: QuizOutputSerializer(many=True), **BAD_INPUT, **AUTH_ERRORS,
+            404: _error("A page beyond the last one."),
+        },
+    )
     def get(self, request: Request) -> Response:
         """The quizzes open now that I may take, with my attempts left."""
+        # Validated before the paginator sees it, as a plain dict: both DRF's paginator and its
+        # form-data handling read `?page=` as "no page", i.e. page 1.
+        QuizListQuerySerializer(data=request.query_params.dict()).is_valid(raise_exception=True)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(_with_my_attempts(_quizzes_for_user(request.user), request.user),
                                            request, view=self)
@@ -253,19 +265,21 @@ class AttemptSubmitView(ApiView):
                                      description=str(IDEMPOTENCY_KEY_HELP), pattern=r"^[\x21-\x7e]{1,64}$")],
         responses={200: ResultOutputSerializer, **BAD_INPUT, **AUTH_ERRORS, **NOT_FOUND, **BODY_ERRORS},
         description="Grade my attempt. Idempotent: the attempt is graded once, and every later or "
-                    "concurrent submit (retries with the same key included) gets that same result.",
+                    "concurrent submit (retries with the same key included) gets that same result. "
+                    "The key goes in the Idempotency-Key header or, failing that, the idempotency_key "
+                    "field; the header wins when both are sent.",
     )
     def post(self, request: Request, pk: int) -> Response:
         attempt = _get_attempt_for_user(request, pk)
         data = SubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        key = data.validated_data.get("idempotency_key")
         header = request.headers.get("Idempotency-Key")
         if header is not None:
-            SubmitInputSerializer(data={"idempotency_key": header}).is_valid(raise_exception=True)
-            if key is not None and key != header:
-                raise IdempotencyKeyMismatch()
-            key = header
+            # The header, when sent, is the key (the usual HTTP convention); the body field is
+            # for clients that cannot set headers.
+            data = SubmitInputSerializer(data={"idempotency_key": header})
+            data.is_valid(raise_exception=True)
+        key = data.validated_data.get("idempotency_key")
         finished = attempt_submit(attempt=attempt, key=key or "")
         return Response(ResultOutputSerializer(finished, context={"review": can_review(finished)}).data)
 

@@ -6,7 +6,9 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", ["/api/nothing/", "/api/attempts/abc/", "/api/attempts/-1/", "/api/attempts/1"])
+@pytest.mark.parametrize("path", [
+    "/api/nothing/", "/api/attempts/abc/", "/api/attempts/-1/", "/api/attempts/1", "/api/training/x%0A/",
+])
 def test_an_unknown_api_path_is_a_json_404(staff_api, path):
     for method in (staff_api.get, staff_api.post):
         response = method(path)

@@ -31,9 +31,11 @@ def test_the_token_opens_the_api(anon, staff_a):
 
 def test_it_refuses_a_wrong_password_in_vietnamese(anon, staff_a):
     response = anon.post(URL, {"username": staff_a.phone, "password": "sai-mat-khau"}, format="json")
-    assert response.status_code == 400
-    assert response.json()["detail"] == "Số điện thoại/email hoặc mật khẩu không đúng."
-    assert response.json()["code"] == "invalid"
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {
+        "detail": "Số điện thoại/email hoặc mật khẩu không đúng.", "code": "authentication_failed",
+    }
     assert not Token.objects.exists()
 
 

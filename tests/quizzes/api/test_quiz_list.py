@@ -110,3 +110,10 @@ def test_a_page_beyond_the_end_is_404(staff_api, quiz):
     response = staff_api.get(URL, {"page": 9})
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("page", ["", "0", "một", "-1"])
+def test_a_malformed_page_number_is_400(staff_api, quiz, page):
+    response = staff_api.get(URL, {"page": page})
+    assert response.status_code == 400
+    assert response.json()["errors"]["page"]
