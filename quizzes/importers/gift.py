@@ -27,11 +27,12 @@ from quizzes.importers import (
     text_lines,
 )
 
-# Escaped characters become private-use placeholders while the structure is parsed.
-_ESCAPES = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005",
-            ":": "\ue006", "n": "\ue007"}
+# Escaped characters become placeholders while the structure is parsed: Unicode noncharacters
+# U+FDD0-FDD7, which text meant for interchange never contains (stripped from the input first).
+_ESCAPES = {"\\": "\ufdd0", "~": "\ufdd1", "=": "\ufdd2", "#": "\ufdd3", "{": "\ufdd4", "}": "\ufdd5",
+            ":": "\ufdd6", "n": "\ufdd7"}
 _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()}
-_PRIVATE = re.compile("[\ue000-\ue007]")
+_PRIVATE = re.compile("[\ufdd0-\ufdd7]")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _FORMAT = re.compile(r"^\s*\[(?:html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%\s*(-?\d+(?:[.,]\d*)?)\s*%")

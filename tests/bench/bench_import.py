@@ -3,8 +3,9 @@
 
     .venv/bin/python tests/bench/bench_import.py [--questions N] [--runs R]
 
-Runs on a throwaway SQLite database unless DATABASE_URL is set (then on that database, inside
-a transaction that is rolled back, so nothing stays). Prints the seconds of a dry run (read and
+Runs on a throwaway SQLite database unless DATABASE_URL is set (then on that database, migrated
+first; each import runs in a transaction that is rolled back, so nothing stays). PostgreSQL:
+scripts/with-postgres.sh .venv/bin/python tests/bench/bench_import.py Prints the seconds of a dry run (read and
 validate) and of each full import.
 """
 
@@ -57,8 +58,7 @@ def main() -> int:
     from quizzes.models import Choice, Question
     from tests.quizzes.import_helpers import make_xlsx
 
-    if own_db:
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     data = make_xlsx(build_rows(args.questions))
     print(f"database: {connection.vendor}; file: {args.questions} questions, {len(data) / 1024:.0f} KiB "

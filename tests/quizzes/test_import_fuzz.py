@@ -99,7 +99,8 @@ def test_random_bytes_import_nothing(data, fmt):
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(max_size=200).filter(lambda t: t and t.strip() == t and "\r" not in t and "\x00" not in t))
+@given(text=st.text(alphabet=st.characters(exclude_characters="\r\x00\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4\ufdd5\ufdd6\ufdd7"),
+               max_size=200).filter(lambda t: t and t.strip() == t))
 def test_gift_escaping_round_trips_any_text(text):
     from quizzes.importers import clean_text
 
