@@ -4,6 +4,7 @@ with a link to its preview as learners will see it (drafts included)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -20,6 +21,8 @@ class LessonInline(admin.StackedInline):
     fields = ["order", "title", "slug", "body", "sources", "video_url", "attachment", "preview_link"]
     readonly_fields = ["preview_link"]
     prepopulated_fields = {"slug": ["title"]}
+    # A video link typed without a scheme is taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("Preview"))
     def preview_link(self, lesson: Lesson) -> str:
