@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 # Each app with demo data has a `demo` module with `load(stdout)`; order follows the import
 # direction (accounts first). Loading twice changes nothing.
-DEMO_MODULES = ["accounts.demo", "quizzes.demo", "training.demo"]
+DEMO_MODULES = ["accounts.demo", "quizzes.demo", "quizzes.contests.demo", "training.demo"]
 
 
 class Command(BaseCommand):
