@@ -127,6 +127,27 @@ def keyword(value: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", unaccent(value).lower()).split())
 
 
+MAX_UNPACKED_BYTES = 100 * 2**20
+
+
+def open_zip_check(data: bytes, not_zip_message: str) -> None:
+    """An .xlsx/.docx is a zip: refuse a non-zip and a "zip bomb" before a library unpacks it.
+    zipfile never inflates an entry past the size its header declares, so the headers are enough."""
+    import io
+    import zipfile
+
+    if not data:
+        raise ImportFileError(_("The file is empty."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, IndexError, KeyError, NotImplementedError):
+        raise ImportFileError(not_zip_message) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("The file unpacks to more than %(max)d MB; split it into smaller files.")
+                              % {"max": MAX_UNPACKED_BYTES // 2**20})
+
+
 def text_lines(text: str) -> list[str]:
     # Not str.splitlines(): it also splits on \x1c-\x1e, \x85 and U+2028, which are not line ends here.
     return re.split(r"\r\n|\r|\n", text)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from quizzes.importers import (
     ParseResult,
     keyword,
     mark_answer,
+    open_zip_check,
     question_location,
 )
 
@@ -93,11 +93,8 @@ def _paragraph_runs(paragraph):
 def _lines(data: bytes) -> list[_Line]:
     import docx
 
-    if not data:
-        raise ImportFileError(_("The file is empty."))
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(_("The file is not a valid Word .docx file (it is damaged or in another format; "
-                                "an old .doc must be saved again as .docx)."))
+    open_zip_check(data, _("The file is not a valid Word .docx file (it is damaged or in another format; "
+                           "an old .doc must be saved again as .docx)."))
     lines: list[_Line] = []
     try:
         document = docx.Document(io.BytesIO(data))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from quizzes.importers import (
     keyword,
     line_location,
     mark_answer,
+    open_zip_check,
 )
 
 # (field, header written in the template, other accepted headers)
@@ -56,11 +56,8 @@ def cell_text(value: object) -> str:
 def _open_rows(data: bytes):
     from openpyxl import load_workbook
 
-    if not data:
-        raise ImportFileError(_("The file is empty."))
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(_("The file is not a valid Excel .xlsx file (it is damaged or in another format; "
-                                "an old .xls must be saved again as .xlsx)."))
+    open_zip_check(data, _("The file is not a valid Excel .xlsx file (it is damaged or in another format; "
+                           "an old .xls must be saved again as .xlsx)."))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         names = book.sheetnames

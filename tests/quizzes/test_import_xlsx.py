@@ -149,3 +149,17 @@ def test_an_empty_template_imports_nothing_with_a_clear_message():
 
     assert messages(report) == ["Tệp: Tệp không có câu hỏi nào để nhập."]
     assert Topic.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(fmt):
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"\0" * (101 * 2**20))
+
+    report = questions_import(source=out.getvalue(), format=fmt)
+
+    assert len(out.getvalue()) < 1_000_000
+    assert messages(report) == ["Tệp: Tệp khi giải nén lớn hơn 100 MB; hãy chia thành các tệp nhỏ hơn."]
