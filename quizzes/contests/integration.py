@@ -38,6 +38,21 @@ def contest_submit_page(attempt) -> str | None:
     return reverse("contests:round_submit", args=[attempt.pk])
 
 
+ORGANISER_PERMISSIONS = ["add_contest", "change_contest", "view_contest", "add_round", "change_round",
+                         "view_round", "view_standing", "view_prize"]
+
+
+def grant_organiser_permissions(**_kwargs) -> None:
+    """Organisers edit contests and rounds in the admin (after migrate; idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.roles import Role
+
+    group, _created = Group.objects.get_or_create(name=Role.ORGANISER.value)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="quizzes",
+                                                     codename__in=ORGANISER_PERMISSIONS))
+
+
 _registered = False
 
 
@@ -51,6 +66,10 @@ def register() -> None:
 
     attempt_finished.connect(on_attempt_finished, dispatch_uid="contests.standings")
     register_quiz_gate(contest_quiz_gate)
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(grant_organiser_permissions, dispatch_uid="contests.grant_organiser_permissions")
+    import quizzes.contests.admin  # noqa: F401 (registers the contest admin pages)
     from quizzes.views.attempts import SUBMIT_PAGE_HOOKS
 
     if contest_submit_page not in SUBMIT_PAGE_HOOKS:

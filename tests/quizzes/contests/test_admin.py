@@ -1,0 +1,61 @@
+"""The contest admin: a contest with its rounds inline; a round's quiz must be a contest quiz."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEntry
+from quizzes.contests.models import Round
+from tests.factories import make_user
+from tests.quizzes.attempt_factories import make_quiz_with_questions
+from tests.quizzes.contests.helpers import make_contest, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, commune):
+    admin = make_user(unit=commune, is_staff=True, is_superuser=True)
+    client.force_login(admin, backend="accounts.backends.PhoneOrEmailBackend")
+    return client
+
+
+def _round_form(contest, quiz, **extra):
+    data = {
+        "title": contest.title, "slug": contest.slug, "audience": "both", "prediction_kind": "participants",
+        "individual_prizes": 3, "staff_prizes": 0, "resident_prizes": 0, "unit_prizes": 3,
+        "unit_min_participation_percent": 50, "is_published": "on", "exclude_organisers_from_prizes": "on",
+        "rounds-TOTAL_FORMS": 1, "rounds-INITIAL_FORMS": 0,
+        "rounds-0-number": 1, "rounds-0-title": "Tuần 1", "rounds-0-quiz": quiz.pk,
+        "rounds-0-opens_at_0": "01/12/2025", "rounds-0-opens_at_1": "07:00",
+        "rounds-0-closes_at_0": "07/12/2025", "rounds-0-closes_at_1": "22:00",
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_change_page_shows_rounds_inline(admin_client):
+    round_ = make_round()
+    html = admin_client.get(reverse("admin:quizzes_contest_change", args=[round_.contest.pk])).content.decode()
+    assert "rounds-0-quiz" in html
+
+
+def test_a_round_is_added_inline_and_its_quiz_takes_the_round_s_dates(admin_client):
+    contest = make_contest()
+    quiz = make_quiz_with_questions(2, slug="contest-thu-admin")
+    response = admin_client.post(reverse("admin:quizzes_contest_change", args=[contest.pk]),
+                                 _round_form(contest, quiz))
+    assert response.status_code == 302
+    round_ = Round.objects.get()
+    quiz.refresh_from_db()
+    assert (quiz.opens_at, quiz.closes_at) == (round_.opens_at, round_.closes_at)
+    assert AuditEntry.objects.filter(action="contest.round_save").exists()
+
+
+def test_a_round_on_an_ordinary_quiz_is_refused(admin_client):
+    contest = make_contest()
+    quiz = make_quiz_with_questions(2, slug="bai-thuong")
+    response = admin_client.post(reverse("admin:quizzes_contest_change", args=[contest.pk]),
+                                 _round_form(contest, quiz))
+    assert response.status_code == 200
+    assert "contest-" in response.content.decode()
+    assert not Round.objects.exists()
