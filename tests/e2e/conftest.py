@@ -109,6 +109,18 @@ def page(context: BrowserContext, page_watch: PageWatch) -> Iterator[Page]:
 
 
 @pytest.fixture
+def page_without_js(new_context) -> Iterator[Page]:
+    """A page with JavaScript switched off: what must still work is plain HTML forms and links."""
+    watch = PageWatch()
+    context = new_context(java_script_enabled=False)
+    _watch(context, watch)
+    page = context.new_page()
+    watch.follow(page, javascript=False)
+    yield page
+    watch.assert_clean()
+
+
+@pytest.fixture
 def live(live_server, transactional_db) -> str:
     """The live server's base URL, with a database the server thread and the test both see."""
     return live_server.url

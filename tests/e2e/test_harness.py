@@ -30,9 +30,8 @@ def test_the_accessibility_check_fails_on_an_unnamed_button_and_an_image_without
     assert "image-alt" in str(failure.value)
 
 
-def test_the_accessibility_check_also_runs_on_pages_without_javascript(new_context, live: str):
-    page = new_context(java_script_enabled=False).new_page()
-    PageWatch().follow(page, javascript=False)
+def test_the_accessibility_check_also_runs_on_pages_without_javascript(page_without_js: Page, live: str):
+    page = page_without_js
     _serve(page, live + "/broken/", BROKEN)
     page.goto(live + "/broken/")
 

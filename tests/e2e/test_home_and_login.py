@@ -8,11 +8,11 @@ from pathlib import Path
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.models import UnitKind
 from accounts.roles import Role
-from tests.e2e.helpers import PageWatch, check_page, label
+from tests.e2e.helpers import check_page, label
 from tests.factories import PASSWORD, make_unit, make_user
 
 
@@ -76,12 +76,9 @@ def test_a_wrong_password_is_refused_in_vietnamese(page: Page, live: str, shots:
     check_page(page, shots, "02-login-refused")
 
 
-def test_the_home_page_and_login_work_without_javascript(new_context, live: str, shots: Path):
+def test_the_home_page_and_login_work_without_javascript(page_without_js: Page, live: str, shots: Path):
     member = _staff_member()
-    context: BrowserContext = new_context(java_script_enabled=False)
-    page = context.new_page()
-    watch = PageWatch()
-    watch.follow(page, javascript=False)
+    page = page_without_js
 
     page.goto(live + "/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -91,4 +88,3 @@ def test_the_home_page_and_login_work_without_javascript(new_context, live: str,
     _log_in(page, member.phone)
     expect(page.get_by_text(_("Hello, %(name)s.") % {"name": "Phạm Thị An"})).to_be_visible()
     check_page(page, shots, "03-home-logged-in-no-js")
-    watch.assert_clean()
