@@ -21,15 +21,17 @@ if [ -z "$port" ]; then
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/with-postgres.XXXXXX")
-pgdata=$tmp/pg
-# initdb refuses to run as root: as root, the cluster belongs to the postgres system user.
+# initdb refuses to run as root: as root, the cluster belongs to the postgres system user, in /tmp
+# (a TMPDIR under /root would be out of that user's reach).
 if [ "$(id -u)" = 0 ]; then
+  tmp=$(mktemp -d /tmp/with-postgres.XXXXXX)
   as_postgres() { runuser -u postgres -- "$@"; }
   chown postgres:postgres "$tmp"
 else
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/with-postgres.XXXXXX")
   as_postgres() { "$@"; }
 fi
+pgdata=$tmp/pg
 started=
 cleanup() {
   if [ -n "$started" ]; then as_postgres "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true; fi
