@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEntry, Unit, User
+from quizzes.contests.models import Contest
+from reports.stats import Filters
+from training.models import Module
 
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 _BAD_DATE = _("Enter the date as dd/mm/yyyy, for example 25/12/2025.")
@@ -111,3 +114,90 @@ def day_start(day: date):
 
 def units_for(root: Unit) -> QuerySet[Unit]:
     return Unit.objects.subtree(root).order_by("path")
+
+
+# --- The dashboard ---------------------------------------------------------------------------
+
+DEFAULT_PERIOD_DAYS = 90
+SORT_KEYS = {
+    "name": lambda row: (row.unit.name.lower(),),
+    "headcount": lambda row: (row.headcount,),
+    "completion": lambda row: (row.completion_rate if row.completion_rate is not None else -1,),
+    "participation": lambda row: (row.participation_rate if row.participation_rate is not None else -1,),
+    "mean": lambda row: (row.mean_score if row.mean_score is not None else -1,),
+    "change": lambda row: (row.participation_change if row.participation_change is not None else -1000,),
+    "rank": lambda row: (row.rank or 0,),
+}
+
+
+class ReportFilterForm(FilterForm):
+    """Period, unit, module, contest, audience: the filters of the dashboard, the API, the
+    exports and the periodic report. Units are limited to the person's subtree."""
+
+    date_from = date_field(_("From"))
+    date_to = date_field(_("To"))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All my units"),
+        error_messages={"invalid_choice": _("This unit does not exist or is outside the units you can see. "
+                                            "Pick one from the list.")},
+    )
+    module = forms.ModelChoiceField(
+        label=_("Training module"), queryset=None, required=False, empty_label=_("All modules"),
+        error_messages={"invalid_choice": _("This module does not exist. Pick one from the list.")},
+    )
+    contest = forms.ModelChoiceField(
+        label=_("Contest"), queryset=None, required=False, empty_label=_("All contests"),
+        error_messages={"invalid_choice": _("This contest does not exist. Pick one from the list.")},
+    )
+    audience = forms.ChoiceField(
+        label=_("Audience"), required=False, error_messages={"invalid_choice": _NOT_IN_LIST},
+        choices=[("", _("Staff and residents")), ("staff", _("Staff")), ("residents", _("Residents"))],
+    )
+
+    def __init__(self, *args, root: Unit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.root = root
+        self.fields["unit"].queryset = Unit.objects.subtree(root).order_by("path")
+        self.fields["unit"].label_from_instance = lambda unit: "· " * (unit.depth - root.depth) + unit.name
+        self.fields["module"].queryset = Module.objects.order_by("order", "pk")
+        self.fields["contest"].queryset = Contest.objects.order_by("-created_at", "pk")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _check_period(self, cleaned)
+        return cleaned
+
+    def period(self) -> tuple[date, date]:
+        """The valid period asked for; the last 90 days by default (or around the one date given)."""
+        data = self.valid_data()
+        start, end = data.get("date_from"), data.get("date_to")
+        if "date_to" in self.errors or "date_from" in self.errors:
+            start, end = None, None
+        if start and end:
+            return start, end
+        if start:
+            return start, max(start, timezone.localdate())
+        end = end or timezone.localdate()
+        return end - timedelta(days=DEFAULT_PERIOD_DAYS - 1), end
+
+    def filters(self) -> Filters:
+        data = self.valid_data()
+        start, end = self.period()
+        return Filters(unit=data.get("unit") or self.root, date_from=start, date_to=end,
+                       module=data.get("module"), contest=data.get("contest"), audience=data.get("audience") or "")
+
+
+class DashboardForm(ReportFilterForm):
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, widget=forms.HiddenInput,
+        choices=[("", "")] + [(f"{sign}{key}", key) for key in SORT_KEYS for sign in ("", "-")],
+        error_messages={"invalid_choice": _("The table cannot be sorted by “%(value)s”. Use the column links.")},
+    )
+
+    def sort_rows(self, rows: list) -> list:
+        sort = self.valid_data().get("sort") or "rank"
+        key = SORT_KEYS[sort.lstrip("-")]
+        return sorted(rows, key=key, reverse=sort.startswith("-"))
+
+    def current_sort(self) -> str:
+        return self.valid_data().get("sort") or "rank"

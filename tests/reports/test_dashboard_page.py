@@ -1,0 +1,100 @@
+"""The dashboard page: filters, headline figures, the unit table with sort links, weak topics,
+trends, for organisers and (limited to their subtree) unit managers."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEntry
+from tests.reports.scenario import PERIOD
+
+URL = reverse("reports:dashboard")
+
+
+def _cells(body: str, row_label: str) -> list[str]:
+    row = re.search(r"<tr>(?:(?!</tr>).)*?" + re.escape(row_label) + r"(?:(?!</tr>).)*</tr>", body, re.S).group(0)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+
+
+def test_it_shows_the_periods_figures(organiser_client, scenario):
+    response = organiser_client.get(URL, PERIOD)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Kỳ 01/03/2025 – 31/03/2025" in body
+    assert re.search(r"<dt>Lượt dự thi</dt><dd>4</dd>", body)
+    assert re.search(r"<dt>Điểm trung bình \(%\)</dt><dd>62,5</dd>", body)
+    assert re.search(r"<dt>Giấy chứng nhận đã cấp</dt><dd>1</dd>", body)
+    assert _cells(body, ">Phòng A</a>") == ["2", "Phòng A", "5", "50,0", "20,0", "50,0", "+20,0", "–"]
+    assert _cells(body, ">Thôn Một</a>") == ["3", "Thôn Một", "50", "–", "2,0", "50,0", "0,0", "+25,0"]
+
+
+def test_it_marks_the_weakest_cells_with_text_not_only_colour(organiser_client, scenario):
+    body = organiser_client.get(URL, PERIOD).content.decode()
+    weak = body[body.index('id="weak"'):body.index('id="trends"')]
+    village = _cells(weak, "<th scope=\"row\">Thôn Một</th>")
+    assert village[1].startswith("75,0") and village[2].startswith("▼ 25,0")
+    assert "background-color: hsl(30, 75%, 85%)" in weak
+    assert "Câu hỏi 4?" in weak and "Giải thích 4." in weak
+
+
+def test_it_draws_the_trends_as_svg_with_their_table(organiser_client, scenario):
+    body = organiser_client.get(URL, PERIOD).content.decode()
+    assert body.count('<svg class="chart"') == 2
+    assert "Tìm hiểu CCHC 2025 — Tuần thi 1" in body
+    assert _cells(body, "<th scope=\"row\">Tìm hiểu CCHC 2025 — Tuần thi 1</th>")[:5] == [
+        "Tìm hiểu CCHC 2025 — Tuần thi 1", "2", "1", "3,0", "75,0"]
+
+
+def test_it_sorts_by_a_validated_column(organiser_client, scenario):
+    body = organiser_client.get(URL, {**PERIOD, "sort": "-headcount"}).content.decode()
+    table = body[body.index('class="unit-table"'):]
+    assert table.index(">Thôn Một</a>") < table.index(">Phòng A</a>") < table.index(">Xã Thử Nghiệm</a>")
+    assert 'aria-sort="descending"' in table
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"date_from": "32/01/2025"}, "Nhập ngày theo dạng dd/mm/yyyy"),
+    ({"date_from": "31/03/2025", "date_to": "01/03/2025"}, "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu"),
+    ({"unit": "abc"}, "Đơn vị này không tồn tại hoặc nằm ngoài phạm vi"),
+    ({"module": "999999"}, "Chuyên đề này không tồn tại"),
+    ({"contest": "999999"}, "Cuộc thi này không tồn tại"),
+    ({"audience": "aliens"}, "không có trong danh sách lựa chọn"),
+    ({"sort": "password"}, "Không thể sắp xếp bảng theo"),
+])
+def test_it_explains_bad_filters_and_changes_nothing(organiser_client, scenario, params, message):
+    before = AuditEntry.objects.count()
+    response = organiser_client.get(URL, params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_unit_manager_sees_only_their_subtree(manager_client, scenario, unit_a):
+    body = manager_client.get(URL, PERIOD).content.decode()
+    assert "Phòng A" in body and ">Phòng B</a>" not in body and ">Thôn Một</a>" not in body
+    assert re.search(r"<dt>Lượt dự thi</dt><dd>1</dd>", body)
+
+
+def test_a_unit_manager_cannot_pick_another_unit(manager_client, scenario, unit_b):
+    body = manager_client.get(URL, {**PERIOD, "unit": unit_b.pk}).content.decode()
+    assert "Đơn vị này không tồn tại hoặc nằm ngoài phạm vi" in body
+    assert ">Phòng B</a>" not in body
+
+
+def test_it_runs_a_fixed_number_of_queries(organiser_client, scenario, django_assert_num_queries):
+    with django_assert_num_queries(31):
+        organiser_client.get(URL, PERIOD)
+
+
+def test_it_refuses_other_methods(organiser_client):
+    assert organiser_client.post(URL).status_code == 405
+
+
+def test_it_sends_anonymous_people_to_log_in(client):
+    assert client.get(URL).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["staff_a_client", "resident_client"])
+def test_it_is_hidden_from_staff_and_residents(request, who):
+    assert request.getfixturevalue(who).get(URL).status_code == 404
