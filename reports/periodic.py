@@ -148,7 +148,8 @@ def periodic_report_docx(data: Dashboard) -> bytes:
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    # Inside the decree's ranges even after Word rounds lengths to twentieths of a point.
+    section.left_margin, section.right_margin = Mm(30), Mm(17)
     _set_font(document.styles["Normal"], BODY_PT)
     _set_font(document.styles["Table Grid"], TABLE_PT)
     _header(document)
