@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     # Before any catch-all include under api/.
     path("api/training/", include("training.api.urls")),
+    path("api/reports/", include("reports.api_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -23,6 +23,23 @@ _NOT_IN_LIST = _("“%(value)s” is not one of the choices. Pick one from the l
 MAX_PERIOD_DAYS = 366 * 5
 
 
+MAX_ID = 2**63 - 1
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose junk ids (letters, numbers past 64 bits, which the database
+    driver cannot even bind) are an invalid choice, never a server error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text.isdigit() or int(text) > MAX_ID:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": value})
+        return super().to_python(text)
+
+
 def date_field(label) -> forms.DateField:
     return forms.DateField(
         label=label, required=False, input_formats=DATE_INPUTS,
@@ -64,7 +81,7 @@ def _check_period(form: forms.Form, cleaned: dict) -> None:
 
 
 class AuditFilterForm(FilterForm):
-    actor = forms.ModelChoiceField(
+    actor = IdChoiceField(
         label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("Everyone"),
         error_messages={"invalid_choice": _("This person does not appear in the audit log. Pick one from the list.")},
     )
@@ -136,16 +153,16 @@ class ReportFilterForm(FilterForm):
 
     date_from = date_field(_("From"))
     date_to = date_field(_("To"))
-    unit = forms.ModelChoiceField(
+    unit = IdChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All my units"),
         error_messages={"invalid_choice": _("This unit does not exist or is outside the units you can see. "
                                             "Pick one from the list.")},
     )
-    module = forms.ModelChoiceField(
+    module = IdChoiceField(
         label=_("Training module"), queryset=None, required=False, empty_label=_("All modules"),
         error_messages={"invalid_choice": _("This module does not exist. Pick one from the list.")},
     )
-    contest = forms.ModelChoiceField(
+    contest = IdChoiceField(
         label=_("Contest"), queryset=None, required=False, empty_label=_("All contests"),
         error_messages={"invalid_choice": _("This contest does not exist. Pick one from the list.")},
     )
