@@ -11,7 +11,7 @@ def test_the_member_list_counts_completed_modules(manager_client, staff_a, modul
     read_all(module, staff_a)
     take_quiz(module, staff_a)
     response = manager_client.get(reverse("accounts:unit_members"))
-    rows = {row.member.full_name: dict((column.key, value) for column, value in row.cells)
+    rows = {row.member.full_name: {column.key: value for column, value in row.cells}
             for row in response.context["rows"]}
     assert rows["Phạm Thị An"]["modules_done"] == 1 and rows["Lê Văn Quản Lý"]["modules_done"] == 0
     assert "Học phần đã hoàn thành" in response.content.decode()
