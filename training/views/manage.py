@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
+from accounts.audit import audit_log
 from accounts.models import Unit
 from training import reports, services
 from training.exports import Column, rows_to_xlsx
@@ -131,6 +132,9 @@ def unit_progress_xlsx(request: HttpRequest) -> HttpResponse:
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="tien-do-{module.slug}-{stamp}.xlsx"'
+    # Members' names and progress are personal data: their export is recorded (issue 6).
+    audit_log(actor=request.user, action="export.unit_progress", obj=module,
+              summary=f"{module.title} — {unit.name}", data={"unit": unit.pk, "rows": len(rows)})
     return response
 
 
