@@ -38,6 +38,16 @@ def contest_submit_page(attempt) -> str | None:
     return reverse("contests:round_submit", args=[attempt.pk])
 
 
+def contest_result_page(attempt) -> str | None:
+    """After the countdown (or the deadline) closes a round's attempt, the engine sends the
+    person to the contest's result: score, time, provisional rank and the missing prediction."""
+    if not attempt.quiz.slug.startswith(CONTEST_QUIZ_PREFIX):
+        return None
+    from django.urls import reverse
+
+    return reverse("contests:round_result", args=[attempt.pk])
+
+
 ORGANISER_PERMISSIONS = ["add_contest", "change_contest", "view_contest", "add_round", "change_round",
                          "view_round", "view_standing", "view_prize"]
 
@@ -70,7 +80,9 @@ def register() -> None:
 
     post_migrate.connect(grant_organiser_permissions, dispatch_uid="contests.grant_organiser_permissions")
     import quizzes.contests.admin  # noqa: F401 (registers the contest admin pages)
-    from quizzes.views.attempts import SUBMIT_PAGE_HOOKS
+    from quizzes.views.attempts import RESULT_PAGE_HOOKS, SUBMIT_PAGE_HOOKS
 
     if contest_submit_page not in SUBMIT_PAGE_HOOKS:
         SUBMIT_PAGE_HOOKS.append(contest_submit_page)
+    if contest_result_page not in RESULT_PAGE_HOOKS:
+        RESULT_PAGE_HOOKS.append(contest_result_page)

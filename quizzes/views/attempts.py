@@ -45,6 +45,12 @@ PAGE_SIZE = 5
 # Functions attempt → URL of another submit page, or None. Contests register one (their submit
 # asks the prediction question first); the engine knows nothing else of contests.
 SUBMIT_PAGE_HOOKS: list[Callable[[Attempt], str | None]] = []
+# Functions attempt → URL of another result page, or None. Used wherever the engine sends a
+# person to the result after the attempt closed (countdown at zero, deadline passed, a late
+# save or submit): a contest round's attempt goes to the contest's result page (score, time,
+# provisional rank, and the prediction still to give). The engine's result page itself stays
+# the review page that the contest's result links to.
+RESULT_PAGE_HOOKS: list[Callable[[Attempt], str | None]] = []
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -130,10 +136,17 @@ def _question_count(quiz: Quiz) -> int:
     return fixed or sum(rule.count for rule in quiz.draw_rules.all())
 
 
+def _result_url(attempt: Attempt) -> str:
+    for result_page in RESULT_PAGE_HOOKS:
+        if url := result_page(attempt):
+            return url
+    return reverse("quizzes:attempt_result", args=[attempt.pk])
+
+
 def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     if attempt.status == AttemptStatus.EXPIRED:
         messages.warning(request, _("Time is up: your attempt was closed with the answers you had saved."))
-    return redirect("quizzes:attempt_result", pk=attempt.pk)
+    return redirect(_result_url(attempt))
 
 
 def _save_page(attempt: Attempt, items: list[AttemptQuestion], answers: dict[int, list[int]]) -> None:
@@ -206,7 +219,7 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
                 attempt = attempt_expire_if_overdue(attempt)
                 if not attempt.is_open:
                     messages.error(request, exc.message)
-                    return redirect("quizzes:attempt_result", pk=attempt.pk)
+                    return redirect(_result_url(attempt))
                 form.add_error(None, exc.message)
                 status = 400
             else:
@@ -234,7 +247,7 @@ def _after_page_saved(request: HttpRequest, attempt: Attempt, data: dict, page: 
         # The countdown reached zero: what was just saved is submitted without asking.
         attempt_submit(attempt=attempt, key=data["key"])
         messages.info(request, _("Time is up: your attempt was submitted."))
-        return redirect("quizzes:attempt_result", pk=attempt.pk)
+        return redirect(_result_url(attempt))
     if action == AttemptPageForm.PREVIOUS:
         return redirect(_attempt_url(attempt, max(1, page - 1)))
     if action == AttemptPageForm.REVIEW or page >= pages:
@@ -273,11 +286,12 @@ def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         if not attempt.is_open:
-            return redirect("quizzes:attempt_result", pk=attempt.pk)
+            return redirect(_result_url(attempt))
         page = _page_of(item.position, attempt.max_score) if item else 1
         return redirect(_attempt_url(attempt, page))
     return render(request, "quizzes/_saved.html", {
         "attempt": attempt, "item": item, "error": error, "saved_at": timezone.now() if not error else None,
+        "result_url": "" if attempt.is_open else _result_url(attempt),
     }, status=status)
 
 
@@ -293,12 +307,11 @@ def attempt_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         if attempt.is_open and (url := submit_page(attempt)):
             return redirect(url)
     if not attempt.is_open:
-        return _closed_redirect(request, attempt) if request.method == "GET" else redirect(
-            "quizzes:attempt_result", pk=attempt.pk)
+        return _closed_redirect(request, attempt) if request.method == "GET" else redirect(_result_url(attempt))
     form = SubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         attempt_submit(attempt=attempt, key=form.cleaned_data["key"])
-        return redirect("quizzes:attempt_result", pk=attempt.pk)
+        return redirect(_result_url(attempt))
     items = list(attempt.items.only("pk", "position", "selected"))
     unanswered = [
         {"position": item.position, "url": f"{_attempt_url(attempt, _page_of(item.position, len(items)))}#q-{item.pk}"}
