@@ -200,15 +200,18 @@ def _subtree_units(root: Unit) -> list[Unit]:
     return list(Unit.objects.subtree(root).order_by("path"))
 
 
-def unit_table(filters: Filters, *, with_previous: bool = True, units: list[Unit] | None = None) -> UnitTable:
+def unit_table(filters: Filters, *, with_previous: bool = True, units: list[Unit] | None = None,
+               members: dict | None = None) -> UnitTable:
     """One row per unit directly under the chosen unit (each with its whole subtree's figures),
     a row for people attached to the chosen unit itself if any, and the total. Ranked by
     participation rate, then mean score."""
     root = filters.unit
     units = units if units is not None else _subtree_units(root)
     by_id = {unit.pk: unit for unit in units}
-    training = _training_figures(filters, by_id)
-    per_unit = _per_unit_figures(filters, by_id, training)
+    # Members do not depend on the period: counted once for this period and the previous one.
+    members = {} if members is None else members
+    training = _training_figures(filters, by_id, members)
+    per_unit = _per_unit_figures(filters, by_id, training, members)
     rows: dict[str, UnitFigures] = {}
     for unit in units:
         if unit.parent_id == root.pk:
@@ -228,7 +231,7 @@ def unit_table(filters: Filters, *, with_previous: bool = True, units: list[Unit
     for n, row in enumerate(ranked, start=1):
         row.rank = n
     if with_previous:
-        before = unit_table(filters.previous(), with_previous=False, units=units)
+        before = unit_table(filters.previous(), with_previous=False, units=units, members=members)
         previous_rows = {(r.unit.pk, r.is_own_members): r for r in before.rows}
         for row in result:
             row.previous = previous_rows.get((row.unit.pk, row.is_own_members))
@@ -237,12 +240,28 @@ def unit_table(filters: Filters, *, with_previous: bool = True, units: list[Unit
                      training=training)
 
 
-def _per_unit_figures(filters: Filters, units: dict[int, Unit],
-                      training: dict[tuple[int, int], list[int]]) -> dict[int, UnitFigures]:
+def _members_per_unit(filters: Filters, members: dict) -> dict[int, int]:
+    key = (filters.unit.pk, filters.audience)
+    if key not in members:
+        if filters.audience == Audience.STAFF:
+            # Driven by the group memberships (staff are a small share of the accounts).
+            rows = (User.groups.through.objects.filter(
+                group__name__in=STAFF_GROUPS, user__is_active=True, user__anonymised_at__isnull=True,
+                user__unit__path__startswith=filters.unit.path,
+            ).values("user__unit_id").annotate(n=Count("user_id", distinct=True)).order_by()
+              .values_list("user__unit_id", "n"))
+        else:
+            rows = members_in(filters).values("unit_id").annotate(n=Count("pk")).order_by().values_list("unit_id", "n")
+        members[key] = dict(rows)
+    return members[key]
+
+
+def _per_unit_figures(filters: Filters, units: dict[int, Unit], training: dict[tuple[int, int], list[int]],
+                      members: dict) -> dict[int, UnitFigures]:
     """Figures of each unit's own members (not its subtree), from grouped queries."""
     figures: dict[int, UnitFigures] = {uid: UnitFigures(unit=unit) for uid, unit in units.items()}
-    for row in members_in(filters).values("unit_id").annotate(n=Count("pk")).order_by():
-        figures[row["unit_id"]].members = row["n"]
+    for unit_id, n in _members_per_unit(filters, members).items():
+        figures[unit_id].members = n
     for (unit_id, _module_id), (assigned, completed) in training.items():
         figures[unit_id].assigned += assigned
         figures[unit_id].completed += completed
@@ -279,7 +298,7 @@ def coverages(filters: Filters, root: Unit | None = None) -> list[_Coverage]:
     return [_Coverage(module=modules[mid], paths=tuple(p)) for mid, p in paths.items()]
 
 
-def _training_figures(filters: Filters, units: dict[int, Unit]) -> dict[tuple[int, int], list[int]]:
+def _training_figures(filters: Filters, units: dict[int, Unit], members: dict) -> dict[tuple[int, int], list[int]]:
     """{(unit_id, module_id): [assigned, completed]} for units' own members: members covered by an
     assignment, and how many of them had completed the module by the end of the period. Staff
     only: residents are never assigned modules."""
@@ -287,14 +306,15 @@ def _training_figures(filters: Filters, units: dict[int, Unit]) -> dict[tuple[in
     if not covered or filters.audience == Audience.RESIDENTS:
         return {}
     staff = replace(filters, audience=Audience.STAFF)
-    members = dict(members_in(staff).values("unit_id").annotate(n=Count("pk")).order_by().values_list("unit_id", "n"))
+    staff_per_unit = _members_per_unit(staff, members)
+    is_staff = Exists(User.groups.through.objects.filter(user_id=OuterRef("user_id"), group__name__in=STAFF_GROUPS))
     done = (ModuleCompletion.objects.filter(
-        completed_at__lt=filters.end, module__in=[c.module for c in covered],
-        user__in=members_in(staff).values("pk"),
+        is_staff, completed_at__lt=filters.end, module__in=[c.module for c in covered], user__is_active=True,
+        user__anonymised_at__isnull=True, user__unit__path__startswith=filters.unit.path,
     ).values("user__unit_id", "module_id").annotate(n=Count("pk")).order_by())
     completed = {(row["user__unit_id"], row["module_id"]): row["n"] for row in done}
     result: dict[tuple[int, int], list[int]] = {}
-    for unit_id, n in members.items():
+    for unit_id, n in staff_per_unit.items():
         unit = units.get(unit_id)
         if unit is None:
             continue
@@ -438,23 +458,39 @@ class WeakTopics:
 WEAK_BELOW = Decimal(50)
 
 
-def weak_topics(filters: Filters, table: UnitTable) -> WeakTopics:
-    """Unit × topic share of correct answers, for the rows of `table`. One grouped query over the
-    answers (unit of the person, topic frozen with the question)."""
-    grouped = (items_in(filters).filter(topic_id_snapshot__isnull=False)
-               .values("attempt__user__unit_id", "topic_id_snapshot")
+@dataclass(frozen=True)
+class AnswerCount:
+    unit_id: int
+    topic_id: int | None
+    question_id: int | None
+    answers: int
+    correct: int
+
+
+def answer_counts(filters: Filters) -> list[AnswerCount]:
+    """The answers of the period per (unit of the person, topic frozen with the question,
+    question): the one scan of the answer table that the weak-topics table and the most-missed
+    questions both read."""
+    grouped = (items_in(filters).values("attempt__user__unit_id", "topic_id_snapshot", "question_id")
                .annotate(n=Count("pk"), ok=Count("pk", filter=Q(is_correct=True))).order_by())
+    return [AnswerCount(unit_id=row["attempt__user__unit_id"], topic_id=row["topic_id_snapshot"],
+                        question_id=row["question_id"], answers=row["n"], correct=row["ok"]) for row in grouped]
+
+
+def weak_topics(filters: Filters, table: UnitTable, counts: list[AnswerCount] | None = None) -> WeakTopics:
+    """Unit × topic share of correct answers, for the rows of `table`."""
+    counts = answer_counts(filters) if counts is None else counts
     cells: dict[tuple[str, int], TopicCell] = defaultdict(TopicCell)
     totals: dict[int, TopicCell] = defaultdict(TopicCell)
     root = table.root
-    for row in grouped:
-        unit = table.units.get(row["attempt__user__unit_id"])
-        if unit is None:
+    for count in counts:
+        unit = table.units.get(count.unit_id)
+        if unit is None or count.topic_id is None:
             continue
         key = row_key(root, unit.path)
-        for cell in (cells[(key, row["topic_id_snapshot"])], totals[row["topic_id_snapshot"]]):
-            cell.answers += row["n"]
-            cell.correct += row["ok"]
+        for cell in (cells[(key, count.topic_id)], totals[count.topic_id]):
+            cell.answers += count.answers
+            cell.correct += count.correct
     topics = list(Topic.objects.filter(pk__in=list(totals)).order_by("name"))
     rows = []
     for unit_row in table.rows:
@@ -480,16 +516,29 @@ class MissedQuestion:
         return percent(self.wrong, self.answers)
 
 
-def most_missed_questions(filters: Filters, unit: Unit | None = None, *, limit: int = 5) -> list[MissedQuestion]:
-    """The questions answered wrong most often in the subtree, with their explanations."""
-    grouped = list(
-        items_in(filters, unit).filter(question__isnull=False).values("question_id")
-        .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
-        .filter(wrong__gt=0).order_by("-wrong", "question_id")[:limit]
-    )
-    questions = Question.objects.select_related("topic").in_bulk([row["question_id"] for row in grouped])
-    return [MissedQuestion(question=questions[row["question_id"]], answers=row["n"], wrong=row["wrong"])
-            for row in grouped if row["question_id"] in questions]
+def most_missed_questions(filters: Filters, unit: Unit | None = None, *, limit: int = 5,
+                          counts: list[AnswerCount] | None = None) -> list[MissedQuestion]:
+    """The questions answered wrong most often in the subtree, with their explanations. From
+    `counts` when the caller already scanned the answers of the whole scope."""
+    if counts is None:
+        grouped = list(
+            items_in(filters, unit).filter(question__isnull=False).values("question_id")
+            .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
+            .filter(wrong__gt=0).order_by("-wrong", "question_id")[:limit]
+        )
+        top = [(row["question_id"], row["n"], row["wrong"]) for row in grouped]
+    else:
+        per_question: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for count in counts:
+            if count.question_id is not None:
+                per_question[count.question_id][0] += count.answers
+                per_question[count.question_id][1] += count.answers - count.correct
+        ranked = sorted(((qid, n, wrong) for qid, (n, wrong) in per_question.items() if wrong),
+                        key=lambda item: (-item[2], item[0]))
+        top = ranked[:limit]
+    questions = Question.objects.select_related("topic").in_bulk([qid for qid, _n, _wrong in top])
+    return [MissedQuestion(question=questions[qid], answers=n, wrong=wrong) for qid, n, wrong in top
+            if qid in questions]
 
 
 # --- Everything the dashboard and the report show ---------------------------------------------------
@@ -505,7 +554,9 @@ class Dashboard:
     mean_score: Decimal | None
     median_score: Decimal | None
     certificates: int
-    weak: WeakTopics
+    # Read from the answer table (the largest): left out of the dashboard page, which loads them
+    # as a fragment of their own, so that page stays fast.
+    weak: WeakTopics | None
     missed: list[MissedQuestion]
 
     @property
@@ -524,14 +575,20 @@ class Dashboard:
         return list(seen.values())
 
 
-def dashboard(filters: Filters) -> Dashboard:
+def dashboard(filters: Filters, *, with_answers: bool = True) -> Dashboard:
     """The whole dashboard for these filters: what the page, the API and the .docx read."""
     table = unit_table(filters)
     mean, median = score_distribution(filters)
+    weak, missed = answers_figures(filters, table) if with_answers else (None, [])
     return Dashboard(
         filters=filters, table=table, modules=module_figures(filters, table),
         rounds=round_figures(filters, table.total.headcount), attempts=attempts_in(filters).count(),
         entries=table.total.entries, mean_score=mean, median_score=median,
-        certificates=_certificates(filters).count(), weak=weak_topics(filters, table),
-        missed=most_missed_questions(filters),
+        certificates=_certificates(filters).count(), weak=weak, missed=missed,
     )
+
+
+def answers_figures(filters: Filters, table: UnitTable) -> tuple[WeakTopics, list[MissedQuestion]]:
+    """The unit × topic table and the most missed questions, from one scan of the answers."""
+    counts = answer_counts(filters)
+    return weak_topics(filters, table, counts), most_missed_questions(filters, counts=counts)

@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("weak-topics/", dashboard.weak_topics, name="weak_topics"),
     path("units/<int:pk>/", dashboard.unit_detail, name="unit_detail"),
     path("units/<int:pk>/pending/", exports.unit_pending, name="unit_pending"),
     path("export/units/", exports.unit_statistics, name="export_units"),

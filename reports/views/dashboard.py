@@ -48,7 +48,7 @@ def trend_charts(data: stats.Dashboard) -> dict[str, str]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     root = reports_root_for_user(request.user)
     form = DashboardForm(request.GET or None, root=root)
-    data = stats.dashboard(form.filters())
+    data = stats.dashboard(form.filters(), with_answers=False)
     context = {
         "form": form, "data": data, "filters": data.filters, "rows": form.sort_rows(data.table.rows),
         "sort_links": _sort_links(form), "charts": trend_charts(data), "query": form.query_without("sort"),
@@ -75,3 +75,18 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "limit": LIST_LIMIT,
     }
     return render(request, "reports/unit_detail.html", context)
+
+
+@require_GET
+@reports_required
+def weak_topics(request: HttpRequest) -> HttpResponse:
+    """The unit × topic table and the most missed questions: the one part of the dashboard that
+    reads every answer of the period, so the dashboard page loads it separately (htmx), and
+    without JavaScript it is a page of its own behind a link."""
+    form = ReportFilterForm(request.GET or None, root=reports_root_for_user(request.user))
+    filters = form.filters()
+    table = stats.unit_table(filters, with_previous=False)
+    weak, missed = stats.answers_figures(filters, table)
+    context = {"form": form, "filters": filters, "weak": weak, "missed": missed, "query": form.query_without()}
+    template = "reports/_weak_topics.html" if request.htmx else "reports/weak_topics.html"
+    return render(request, template, context)

@@ -10,6 +10,7 @@ from accounts.models import AuditEntry
 from tests.reports.scenario import PERIOD
 
 URL = reverse("reports:dashboard")
+WEAK = reverse("reports:weak_topics")
 
 
 def _cells(body: str, row_label: str) -> list[str]:
@@ -29,13 +30,33 @@ def test_it_shows_the_periods_figures(organiser_client, scenario):
     assert _cells(body, ">Thôn Một</a>") == ["3", "Thôn Một", "50", "–", "2,0", "50,0", "0,0", "+25,0"]
 
 
-def test_it_marks_the_weakest_cells_with_text_not_only_colour(organiser_client, scenario):
+def test_it_loads_the_weak_topics_separately_with_a_link_that_works_without_javascript(organiser_client, scenario):
     body = organiser_client.get(URL, PERIOD).content.decode()
     weak = body[body.index('id="weak"'):body.index('id="trends"')]
-    village = _cells(weak, "<th scope=\"row\">Thôn Một</th>")
+    assert 'hx-get="/reports/weak-topics/?date_from=01%2F03%2F2025&amp;date_to=31%2F03%2F2025"' in weak
+    assert '<a href="/reports/weak-topics/?date_from=01%2F03%2F2025&amp;date_to=31%2F03%2F2025">' in weak
+
+
+def test_the_weak_topics_mark_the_weakest_cells_with_text_not_only_colour(organiser_client, scenario):
+    body = organiser_client.get(WEAK, PERIOD).content.decode()
+    assert "<h1>Chủ đề còn yếu</h1>" in body
+    village = _cells(body, "<th scope=\"row\">Thôn Một</th>")
     assert village[1].startswith("75,0") and village[2].startswith("▼ 25,0")
-    assert "background-color: hsl(30, 75%, 85%)" in weak
-    assert "Câu hỏi 4?" in weak and "Giải thích 4." in weak
+    assert "background-color: hsl(30, 75%, 85%)" in body
+    assert "Câu hỏi 4?" in body and "Giải thích 4." in body
+
+
+def test_the_weak_topics_fragment_for_htmx(organiser_client, scenario):
+    body = organiser_client.get(WEAK, PERIOD, headers={"HX-Request": "true"}).content.decode()
+    assert "<h1>" not in body and "▼ </span>25,0" in body
+
+
+def test_the_weak_topics_are_scoped_and_guarded(manager_client, staff_a_client, client, organiser_client, scenario):
+    body = manager_client.get(WEAK, PERIOD).content.decode()
+    assert "Thôn Một" not in body and "Phòng A" in body
+    assert staff_a_client.get(WEAK).status_code == 404
+    assert client.get(WEAK).status_code == 302
+    assert organiser_client.post(WEAK).status_code == 405
 
 
 def test_it_draws_the_trends_as_svg_with_their_table(organiser_client, scenario):
@@ -83,7 +104,7 @@ def test_a_unit_manager_cannot_pick_another_unit(manager_client, scenario, unit_
 
 
 def test_it_runs_a_fixed_number_of_queries(organiser_client, scenario, django_assert_num_queries):
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(25):
         organiser_client.get(URL, PERIOD)
 
 

@@ -12,7 +12,7 @@ from reports.stats import Audience, Filters, dashboard
 from tests.factories import make_unit, make_user
 from tests.reports.scenario import END, START, at
 
-QUERIES = 22
+QUERIES = 19
 
 
 @pytest.fixture
