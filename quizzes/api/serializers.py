@@ -19,6 +19,22 @@ IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,64}$"
 IDEMPOTENCY_KEY_HELP = _("1 to 64 visible ASCII characters, e.g. a UUID made by the client.")
 
 
+class StrictCharField(serializers.CharField):
+    """A string and only a string: DRF's CharField would quietly take 123 for "123", which the
+    schema (type: string) says is wrong."""
+
+    default_error_messages = {"invalid": serializers.CharField.default_error_messages["invalid"]}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictRegexField(StrictCharField, serializers.RegexField):
+    pass
+
+
 # --- Errors ------------------------------------------------------------------------------------
 
 
@@ -35,8 +51,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class TokenInputSerializer(serializers.Serializer):
-    username = serializers.CharField(min_length=1, max_length=254, help_text=_("Phone number or email address."))
-    password = serializers.CharField(min_length=1, max_length=128, trim_whitespace=False,
+    username = StrictCharField(min_length=1, max_length=254, help_text=_("Phone number or email address."))
+    password = StrictCharField(min_length=1, max_length=128, trim_whitespace=False,
                                      style={"input_type": "password"})
 
 
@@ -119,7 +135,7 @@ class AnswerOutputSerializer(serializers.Serializer):
 
 
 class SubmitInputSerializer(serializers.Serializer):
-    idempotency_key = serializers.RegexField(
+    idempotency_key = StrictRegexField(
         IDEMPOTENCY_KEY_PATTERN, required=False, help_text=IDEMPOTENCY_KEY_HELP,
         error_messages={"invalid": _("The idempotency key must be 1 to 64 visible ASCII characters.")},
     )

@@ -72,3 +72,12 @@ def test_wrong_method_is_405(anon):
     response = anon.get(URL)
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_a_number_is_not_a_login(anon, staff_a):
+    response = anon.post(URL, {"username": int(staff_a.phone), "password": 12345678}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "username": ["Giá trị không phải là chuỗi ký tự hợp lệ."],
+        "password": ["Giá trị không phải là chuỗi ký tự hợp lệ."],
+    }
