@@ -37,6 +37,8 @@ class ContestAdmin(AuditedAdmin):
         (_("Prediction question"), {"fields": ["prediction_kind"]}),
         (_("Prizes for each round"), {"fields": ["individual_prizes", "split_prizes", "staff_prizes", "resident_prizes",
                                "unit_prizes", "unit_min_participation_percent"]}),
+        (_("Suspicion checks before prizes"), {"fields": ["suspicious_seconds_per_question",
+                                                        "suspicious_accounts_per_device"]}),
     ]
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from quizzes.contests.errors import InvalidPrediction
+from quizzes.contests.models import FlagStatus, Round, SuspicionKind
 from quizzes.contests.services import prediction_validate
 
 
@@ -39,4 +40,36 @@ class UnitFilterForm(forms.Form):
         queryset=Unit.objects.order_by("path"), required=False, label=_("Units under"),
         empty_label=_("The whole commune"),
         error_messages={"invalid_choice": _("This unit does not exist: choose one from the list.")},
+    )
+
+
+class FlagFilterForm(forms.Form):
+    """The review queue's filters (all optional; an empty status means every status)."""
+
+    round = forms.ModelChoiceField(
+        queryset=Round.objects.select_related("contest").order_by("-opens_at", "contest_id", "number"),
+        required=False, label=_("Round"), empty_label=_("Every round"),
+        error_messages={"invalid_choice": _("This round does not exist: choose one from the list.")},
+    )
+    kind = forms.ChoiceField(
+        choices=[("", _("Every kind"))] + SuspicionKind.choices, required=False, label=_("Kind"),
+        error_messages={"invalid_choice": _("This kind of flag does not exist: choose one from the list.")},
+    )
+    status = forms.ChoiceField(
+        choices=[("", _("Every status"))] + FlagStatus.choices, required=False, label=_("Status"),
+        error_messages={"invalid_choice": _("This status does not exist: choose one from the list.")},
+    )
+
+
+class FlagDecisionForm(forms.Form):
+    CONFIRM, CLEAR = "confirm", "clear"
+    decision = forms.ChoiceField(
+        choices=[(CONFIRM, _("Confirm: no prize in this round")), (CLEAR, _("Clear: nothing wrong"))],
+        label=_("Decision"), widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to confirm or clear the flag."),
+                        "invalid_choice": _("Choose whether to confirm or clear the flag.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the reason for the decision: it goes into the audit log.")},
     )

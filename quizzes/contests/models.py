@@ -76,6 +76,16 @@ class Contest(models.Model):
     unit_min_participation_percent = models.PositiveSmallIntegerField(
         _("minimum participation for a unit prize (%)"), default=50,
     )
+    suspicious_seconds_per_question = models.PositiveSmallIntegerField(
+        _("flag perfect scores faster than (seconds per question)"), default=3,
+        help_text=_("A perfect score in less than this many seconds per question goes to the review "
+                    "queue. 0: never flag."),
+    )
+    suspicious_accounts_per_device = models.PositiveSmallIntegerField(
+        _("flag this many accounts from one device"), default=3,
+        help_text=_("When this many different accounts take a round from the same network address "
+                    "and browser, their attempts go to the review queue. 0: never flag."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ContestQuerySet.as_manager()
@@ -317,3 +327,45 @@ class Prize(models.Model):
         if not self.headcount:
             return None
         return (Decimal(100) * self.participants / self.headcount).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+class SuspicionKind(models.TextChoices):
+    FAST_PERFECT = "fast_perfect", _("Perfect score, implausibly fast")
+    SHARED_DEVICE = "shared_device", _("Many accounts from one device")
+    SAME_ANSWERS = "same_answers", _("Identical answers with near-identical timings")
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    CONFIRMED = "confirmed", _("Confirmed: no prize")
+    CLEARED = "cleared", _("Cleared")
+
+
+class SuspicionFlag(models.Model):
+    """A counted attempt that a detector found suspicious (suspicion.py). An organiser confirms
+    it (the person gets no prize in the round) or clears it, with a reason. Computing the
+    flags again keeps every decision."""
+
+    # round and user repeat what the attempt knows, so the queue filters and the prize list's
+    # exclusion are single indexed reads.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="flags")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=SuspicionKind.choices)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("flagged at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "kind", "id"]
+        verbose_name = _("suspicion flag")
+        verbose_name_plural = _("suspicion flags")
+        constraints = [models.UniqueConstraint(fields=["attempt", "kind"], name="suspicion_flag_once_per_kind")]
+        indexes = [models.Index(fields=["round", "status", "kind"], name="suspicion_flag_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.attempt_id}: {self.kind} ({self.status})"

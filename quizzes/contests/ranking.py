@@ -76,16 +76,17 @@ def _prize_eligible(standing: Standing, organising_paths: list[str]) -> bool:
 
 
 def _individual_winners(round_: Round, *, count: int, staff: bool | None,
-                        organising_paths: list[str]) -> list[Standing]:
+                        organising_paths: list[str], flagged: set[int]) -> list[Standing]:
     if count <= 0:
         return []
     candidates = Standing.objects.filter(round=round_).select_related("user", "unit", "round__contest")
     if staff is not None:
         candidates = candidates.filter(is_staff_member=staff)
     winners: list[Standing] = []
-    # Walks the final order only as far as needed: excluded people are rare.
+    # Walks the final order only as far as needed: excluded people (organisers, confirmed
+    # suspicion flags) are rare.
     for standing in candidates.order_by("final_rank").iterator(chunk_size=200):
-        if _prize_eligible(standing, organising_paths):
+        if standing.user_id not in flagged and _prize_eligible(standing, organising_paths):
             winners.append(standing)
             if len(winners) == count:
                 break
@@ -120,8 +121,12 @@ def unit_results(round_: Round) -> list[UnitResult]:
 
 
 def prizes_award(round_: Round) -> list[Prize]:
-    """Rebuild the round's prize list from the final ranking."""
+    """Rebuild the round's prize list from the final ranking, leaving out people whose
+    suspicion flag an organiser confirmed."""
+    from quizzes.contests.suspicion import confirmed_user_ids
+
     contest = round_.contest
+    flagged = confirmed_user_ids(round_)
     Prize.objects.filter(round=round_).delete()
     organising_paths = list(Unit.objects.filter(pk__in=contest.organising_units.all()).values_list("path", flat=True))
     prizes: list[Prize] = []
@@ -131,7 +136,8 @@ def prizes_award(round_: Round) -> list[Prize]:
     else:
         groups = [(PrizeCategory.ALL, None, contest.individual_prizes)]
     for category, staff, count in groups:
-        winners = _individual_winners(round_, count=count, staff=staff, organising_paths=organising_paths)
+        winners = _individual_winners(round_, count=count, staff=staff, organising_paths=organising_paths,
+                                      flagged=flagged)
         prizes += [Prize(round=round_, kind=PrizeKind.INDIVIDUAL, category=category, place=n, standing=s,
                          unit_id=s.unit_id) for n, s in enumerate(winners, start=1)]
     for n, result in enumerate(unit_results(round_)[:contest.unit_prizes], start=1):

@@ -24,6 +24,7 @@ from quizzes.contests.errors import (
 from quizzes.contests.models import ContestAudience, Prediction, Prize, Round, Standing
 from quizzes.contests.ranking import actual_figure, final_ranks_compute, prizes_award, snapshot_write
 from quizzes.contests.standings import is_staff_member, round_for_quiz, standing_refresh
+from quizzes.contests.suspicion import round_flags_compute
 from quizzes.models import Attempt, AttemptStatus, Quiz
 from quizzes.services.attempts import attempt_expire_if_overdue, attempt_start, attempt_submit
 
@@ -134,6 +135,9 @@ def round_close(*, round_: Round, actor: User | None = None, now: datetime | Non
         previous_hash = round_.snapshot_sha256
         actual = actual_figure(round_)
         final_ranks_compute(round_, actual)
+        # Flags first: a confirmed one keeps its person out of the prizes. Decisions taken
+        # before this close survive it (round_flags_compute keeps them).
+        flags = round_flags_compute(round_=round_, now=now)
         prizes = prizes_award(round_)
         name, digest = snapshot_write(round_, actual)
         first_close = round_.closed_at is None
@@ -144,7 +148,7 @@ def round_close(*, round_: Round, actor: User | None = None, now: datetime | Non
         audit_log(actor=actor, action="contest.round_close" if first_close else "contest.round_reclose",
                   obj=round_, summary=f"{round_} — {actual}",
                   data={"actual_figure": actual, "participants": Standing.objects.filter(round=round_).count(),
-                        "prizes": len(prizes), "sha256": digest, "previous_sha256": previous_hash})
+                        "prizes": len(prizes), "open_flags": flags, "sha256": digest, "previous_sha256": previous_hash})
     return round_
 
 

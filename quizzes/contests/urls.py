@@ -1,11 +1,14 @@
 from django.urls import path
 
-from quizzes.contests import views
+from quizzes.contests import flag_views, views
 
 app_name = "contests"
 
 urlpatterns = [
     path("", views.contest_list, name="contest_list"),
+    path("flags/", flag_views.flag_queue, name="flag_queue"),
+    path("flags/<int:pk>/", flag_views.flag_detail, name="flag_detail"),
+    path("rounds/<int:pk>/flags/compute/", flag_views.flags_compute, name="flags_compute"),
     path("attempts/<int:pk>/submit/", views.round_submit, name="round_submit"),
     path("attempts/<int:pk>/result/", views.round_result, name="round_result"),
     path("<slug:slug>/", views.contest_detail, name="contest_detail"),

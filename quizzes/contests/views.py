@@ -37,6 +37,7 @@ from quizzes.contests.standings import (
     round_for_quiz,
     unit_rows,
 )
+from quizzes.contests.suspicion import client_fingerprint
 from quizzes.models import Attempt, AttemptStatus
 from quizzes.services.attempts import attempt_expire_if_overdue, attempts_left
 from quizzes.services.errors import QuizError
@@ -118,7 +119,7 @@ def round_start(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if request.method == "POST":
         try:
             attempt = round_enter(round_=round_, user=request.user, client_ip=client_ip(request),
-                                  fingerprint=request.headers.get("User-Agent", "")[:64])
+                                  fingerprint=client_fingerprint(request))
         except QuizError as exc:
             messages.error(request, exc.message)
             return redirect("contests:round_start", slug=slug, number=number)

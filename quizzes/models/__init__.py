@@ -29,10 +29,11 @@ from quizzes.contests.models import (
     RankBucket,
     Round,
     Standing,
+    SuspicionFlag,
     UnitStanding,
 )
 
 __all__ += [
     "Contest", "ContestAudience", "ContestStanding", "Prediction", "PredictionKind", "Prize", "PrizeCategory",
-    "PrizeKind", "RankBucket", "Round", "Standing", "UnitStanding",
+    "PrizeKind", "RankBucket", "Round", "Standing", "SuspicionFlag", "UnitStanding",
 ]

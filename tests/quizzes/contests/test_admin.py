@@ -23,7 +23,8 @@ def _round_form(contest, quiz, **extra):
     data = {
         "title": contest.title, "slug": contest.slug, "audience": "both", "prediction_kind": "participants",
         "individual_prizes": 3, "staff_prizes": 0, "resident_prizes": 0, "unit_prizes": 3,
-        "unit_min_participation_percent": 50, "is_published": "on", "exclude_organisers_from_prizes": "on",
+        "unit_min_participation_percent": 50, "suspicious_seconds_per_question": 3,
+        "suspicious_accounts_per_device": 3, "is_published": "on", "exclude_organisers_from_prizes": "on",
         "rounds-TOTAL_FORMS": 1, "rounds-INITIAL_FORMS": 0,
         "rounds-0-number": 1, "rounds-0-title": "Tuần 1", "rounds-0-quiz": quiz.pk,
         "rounds-0-opens_at_0": "01/12/2025", "rounds-0-opens_at_1": "07:00",
