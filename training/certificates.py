@@ -1,15 +1,12 @@
 """The certificate as a PDF: Vietnamese text in an embedded DejaVu Sans (vendored in
-training/fonts/, so a fresh machine needs no system font) and a QR code of the public
-verification address, drawn as vector squares (sharp at any print size, no image library)."""
+accounts/fonts/, so a fresh machine needs no system font) and a QR code of the public
+verification address, drawn as vector squares (both from accounts/pdf.py)."""
 
 from __future__ import annotations
 
-from functools import cache
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-import segno
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -18,22 +15,13 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph
 
+from accounts.pdf import FONT, FONT_BOLD, draw_qr, register_fonts
 from training.models import Certificate
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 RED = colors.HexColor("#b3141b")
-
-
-@cache
-def _register_fonts() -> None:
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
 
 
 def _centered(pdf: canvas.Canvas, text: str, *, y: float, size: float, bold: bool = False,
@@ -47,24 +35,8 @@ def _centered(pdf: canvas.Canvas, text: str, *, y: float, size: float, bold: boo
     return y - height
 
 
-def _draw_qr(pdf: canvas.Canvas, data: str, *, x: float, y: float, size: float) -> None:
-    qr = segno.make(data, error="m")
-    matrix = qr.matrix
-    quiet = 2
-    count = len(matrix) + 2 * quiet
-    cell = size / count
-    pdf.setFillColor(colors.white)
-    pdf.rect(x, y, size, size, stroke=0, fill=1)
-    pdf.setFillColor(colors.black)
-    for row_index, row in enumerate(matrix):
-        for col_index, dark in enumerate(row):
-            if dark:
-                pdf.rect(x + (col_index + quiet) * cell, y + size - (row_index + quiet + 1) * cell,
-                         cell, cell, stroke=0, fill=1)
-
-
 def certificate_pdf(certificate: Certificate) -> bytes:
-    _register_fonts()
+    register_fonts()
     buffer = BytesIO()
     width, height = landscape(A4)
     verify_url = certificate.get_absolute_verification_url()
@@ -97,7 +69,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
                   width=text_width)
 
         qr_size = 34 * mm
-        _draw_qr(pdf, verify_url, x=width - 22 * mm - qr_size, y=22 * mm, size=qr_size)
+        draw_qr(pdf, verify_url, x=width - 22 * mm - qr_size, y=22 * mm, size=qr_size)
         pdf.setFont(FONT, 10)
         pdf.drawString(24 * mm, 32 * mm, _("Certificate code: %(code)s") % {"code": certificate.code})
         pdf.drawString(24 * mm, 26 * mm, _("Verify at: %(url)s") % {"url": verify_url})
