@@ -12,6 +12,7 @@ urlpatterns = [
     path("attempts/<int:pk>/submit/", views.round_submit, name="round_submit"),
     path("attempts/<int:pk>/result/", views.round_result, name="round_result"),
     path("<slug:slug>/", views.contest_detail, name="contest_detail"),
+    path("<slug:slug>/poster.pdf", views.contest_poster, name="poster"),
     path("<slug:slug>/mine/", views.my_attempts, name="my_attempts"),
     path("<slug:slug>/leaderboard/", views.overall_leaderboard, name="overall_leaderboard"),
     path("<slug:slug>/rounds/<int:number>/start/", views.round_start, name="round_start"),

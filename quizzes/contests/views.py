@@ -26,6 +26,7 @@ from accounts.ratelimit import client_ip
 from accounts.roles import is_organiser
 from quizzes.contests.forms import PredictionForm, UnitFilterForm
 from quizzes.contests.models import Contest, Prize, PrizeKind, Round, Standing
+from quizzes.contests.poster import contest_poster_pdf
 from quizzes.contests.ranking import actual_figure
 from quizzes.contests.services import attempt_submit_with_prediction, round_close, round_enter
 from quizzes.contests.standings import (
@@ -292,6 +293,18 @@ def snapshot(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 # --- Organiser pages ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def contest_poster(request: HttpRequest, slug: str) -> HttpResponse:
+    """The printable A4 poster (PDF) with the contest's QR code, for organisers."""
+    if not is_organiser(request.user):
+        raise PermissionDenied
+    contest = _get_contest_for_user(request, slug)
+    response = HttpResponse(contest_poster_pdf(contest), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{contest.slug}-poster.pdf"'
+    return response
 
 
 @require_GET
