@@ -148,7 +148,7 @@ class WeakTopicsApi(ApiView):
                    summary="Unit × topic share of correct answers.")
     def get(self, request: Request) -> Response:
         filters = filters_for(request)
-        weak = stats.weak_topics(filters, stats.unit_table(filters, with_previous=False))
+        weak = stats.weak_topics(filters, stats.unit_rows_only(filters))
         data = {
             "filters": filters, "topics": [{"id": t.pk, "name": t.name} for t in weak.topics],
             "units": [{"unit_id": unit.pk, "unit": unit.name, "cells": _cells(cells, weak.topics)}

@@ -201,6 +201,16 @@ class UnitTable:
     training: dict[tuple[int, int], list[int]] = field(default_factory=dict)
 
 
+def unit_rows_only(filters: Filters) -> UnitTable:
+    """The rows of the unit table without their figures (one query): what the weak-topics table
+    needs, in tree order, with a row for the chosen unit's own members last."""
+    root = filters.unit
+    units = _subtree_units(root)
+    rows = [UnitFigures(unit=unit) for unit in units if unit.parent_id == root.pk]
+    rows.append(UnitFigures(unit=root, is_own_members=True))
+    return UnitTable(root=root, total=UnitFigures(unit=root), rows=rows, units={u.pk: u for u in units})
+
+
 def _subtree_units(root: Unit) -> list[Unit]:
     return list(Unit.objects.subtree(root).order_by("path"))
 
@@ -506,6 +516,8 @@ def weak_topics(filters: Filters, table: UnitTable, counts: list[AnswerCount] | 
         highest = max((c.rate for c in rated), default=None)
         for cell in rated:
             cell.is_weakest = cell.rate < WEAK_BELOW or (lowest != highest and cell.rate == lowest)
+        if unit_row.is_own_members and not rated:
+            continue  # nobody attached to the unit itself answered: no empty row
         rows.append((unit_row.unit, line))
     return WeakTopics(topics=topics, rows=rows, totals=[totals.get(t.pk, TopicCell()) for t in topics])
 

@@ -85,8 +85,7 @@ def weak_topics(request: HttpRequest) -> HttpResponse:
     without JavaScript it is a page of its own behind a link."""
     form = ReportFilterForm(request.GET or None, root=reports_root_for_user(request.user))
     filters = form.filters()
-    table = stats.unit_table(filters, with_previous=False)
-    weak, missed = stats.answers_figures(filters, table)
+    weak, missed = stats.answers_figures(filters, stats.unit_rows_only(filters))
     context = {"form": form, "filters": filters, "weak": weak, "missed": missed, "query": form.query_without()}
     template = "reports/_weak_topics.html" if request.htmx else "reports/weak_topics.html"
     return render(request, template, context)
