@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -85,6 +86,11 @@ class CsrfSessionAuthentication(SessionAuthentication):
         except PermissionDenied:
             # DRF's message carries Django's English reason; the person needs to know what to do.
             raise PermissionDenied(_("The security check (CSRF) failed: reload the page and try again.")) from None
+
+
+class CsrfSessionScheme(SessionScheme):
+    # Tells drf-spectacular that the subclass is still the session cookie ("cookieAuth").
+    target_class = CsrfSessionAuthentication
 
 
 class ApiView(APIView):
