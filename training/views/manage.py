@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
-from accounts.audit import audit_log
+from accounts.exports import Table, table_response
 from accounts.models import Unit
 from training import reports, services
-from training.exports import Column, rows_to_xlsx
 from training.forms import AssignmentDeleteForm, AssignmentForm, ProgressFilterForm, RatesFilterForm
 from training.models import Assignment, Lesson, Module
 from training.progress import ModuleProgress
@@ -115,27 +114,22 @@ def unit_progress_xlsx(request: HttpRequest) -> HttpResponse:
         return render(request, "training/unit_progress.html", {
             "form": form, "module": module, "unit": unit, "rows": [], "query": "",
         }, status=400)
-    columns = [
-        Column(_("Full name"), 28), Column(_("Unit"), 32), Column(_("Position"), 18),
-        Column(_("Lessons read"), 12), Column(_("Lessons in module"), 12), Column(_("Quiz passed"), 12),
-        Column(_("Status"), 16), Column(_("Due date"), 14), Column(_("Completed on"), 18),
-    ]
-    data = (
-        [row.member.full_name, row.member.unit.name if row.member.unit_id else "", row.member.position,
-         row.lessons_done, row.lessons_total, _("Yes") if row.quiz_passed else _("No"), row.status,
-         row.due_date, row.completed_at]
-        for row in rows
-    )
-    content = rows_to_xlsx(title=_("Progress"), columns=columns, rows=data)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    table = Table(
+        title=_("Progress"),
+        headers=[_("Full name"), _("Unit"), _("Position"), _("Lessons read"), _("Lessons in module"),
+                 _("Quiz passed"), _("Status"), _("Due date"), _("Completed on")],
+        rows=[
+            [row.member.full_name, row.member.unit.name if row.member.unit_id else "", row.member.position,
+             row.lessons_done, row.lessons_total, row.quiz_passed, row.status, row.due_date, row.completed_at]
+            for row in rows
+        ],
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="tien-do-{module.slug}-{stamp}.xlsx"'
     # Members' names and progress are personal data: their export is recorded (issue 6).
-    audit_log(actor=request.user, action="export.unit_progress", obj=module,
-              summary=f"{module.title} — {unit.name}", data={"unit": unit.pk, "rows": len(rows)})
-    return response
+    return table_response(
+        table, filename=f"tien-do-{module.slug}-{stamp}", actor=request.user, audit_name="unit_progress",
+        summary=f"{module.title} — {unit.name}", data={"unit": unit.pk, "module": module.pk},
+    )
 
 
 @require_GET
