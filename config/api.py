@@ -1,6 +1,7 @@
 """One exception handler for the whole API: every error is {"detail": ..., "code": ...}
-(plus "errors" for field validation), so clients parse one shape. A quiz engine refusal
-(QuizError) answers with its own status and code and its translated message."""
+(plus "errors" for field validation), so clients parse one shape. A business-rule refusal
+(accounts.errors.DomainError: quiz, contest and training errors) answers with its own status,
+code and translated message."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -9,11 +10,11 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from quizzes.services.errors import QuizError
+from accounts.errors import DomainError
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, QuizError):
+    if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

@@ -1,17 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from accounts.errors import DomainError
 
-class TrainingError(Exception):
-    """A training rule said no. `message` is for the person (translated); `code` for API clients;
-    `status` is the HTTP status both the pages and the API answer with."""
 
-    code = "invalid"
-    status = 400
-    default_message = _("This request cannot be carried out.")
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
+class TrainingError(DomainError):
+    """A training rule said no."""
 
 
 class ModuleUnavailable(TrainingError):

@@ -1,17 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from accounts.errors import DomainError
 
-class QuizError(Exception):
-    """A rule of the quiz engine said no. `message` is for the person (translated); `code` is
-    for API clients; `status` is the HTTP status an API answers with."""
 
-    code = "invalid"
-    status = 400
-    default_message = _("This request cannot be carried out.")
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
+class QuizError(DomainError):
+    """A rule of the quiz engine said no."""
 
 
 class QuizNotOpen(QuizError):
