@@ -38,6 +38,7 @@ def test_an_organiser_imports_staff_from_xlsx(page: Page, live: str, shots: Path
     expect(page).to_have_url(live + "/")
     check_page(page, shots, "01-home-organiser")
 
+    page.get_by_text(_("Manage"), exact=True).click()  # the management pages sit behind one menu
     page.get_by_role("link", name=_("Import staff")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_("Import staff accounts"))
     check_page(page, shots, "02-import-form")
