@@ -131,7 +131,10 @@ def round_close(*, round_: Round, actor: User | None = None, now: datetime | Non
         for attempt in quiz.attempts.filter(status=AttemptStatus.OPEN).iterator():
             attempt_expire_if_overdue(attempt, now=now)
     with transaction.atomic():
-        round_ = Round.objects.select_for_update().select_related("contest", "quiz", "staff_quiz").get(pk=round_.pk)
+        # Lock the round row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # staff_quiz outer join.
+        round_ = (Round.objects.select_for_update(of=("self",)).select_related("contest", "quiz", "staff_quiz")
+                  .get(pk=round_.pk))
         previous_hash = round_.snapshot_sha256
         actual = actual_figure(round_)
         final_ranks_compute(round_, actual)

@@ -219,7 +219,7 @@ def flag_decide(*, flag: SuspicionFlag, actor: User, confirm: bool, reason: str,
     if not reason:
         raise ValueError("a decision needs a reason")
     with transaction.atomic():
-        flag = SuspicionFlag.objects.select_for_update().select_related("round__contest").get(pk=flag.pk)
+        flag = SuspicionFlag.objects.select_for_update(of=("self",)).select_related("round__contest").get(pk=flag.pk)
         before = flag.status
         flag.status = FlagStatus.CONFIRMED if confirm else FlagStatus.CLEARED
         flag.decided_by, flag.decided_at, flag.reason = actor, now, reason

@@ -296,6 +296,17 @@ def _import_bench(database: str) -> str:
     return (done.stdout + done.stderr).strip()
 
 
+def _contest_bench(database: str) -> tuple[str, bool]:
+    """tests/bench/bench_contests.py (contests area): leaderboards at 10,000 and 1,000,000
+    attempts in one round, and closing that round; its exit status says whether targets held."""
+    command = [PYTHON, str(ROOT / "tests" / "bench" / "bench_contests.py")]
+    if database == "postgres":
+        command = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), *command]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    return (done.stdout + done.stderr).strip(), done.returncode == 0
+
+
 def table(all_results: dict[str, dict]) -> str:
     rows = ["| database | endpoint | req/s | p95 (ms) | × baseline | target | non-2xx | |",
             "|---|---|---:|---:|---:|---:|---:|---|"]
@@ -329,12 +340,15 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     all_results = {}
     imports = {}
+    contests: dict[str, tuple[str, bool]] = {}
     for database in ("sqlite", "postgres"):
         if args.only and args.only != database:
             continue
         print(f"== {database}: seeding, then gunicorn (2 workers) under wrk -t1 -c{CONNECTIONS} -d{args.duration}s")
         all_results[database] = _run_phase(database, args.duration, work / f"{database}.json")
         imports[database] = _import_bench(database)
+        print(f"== {database}: contest leaderboards at 10,000 and 1,000,000 attempts, round close")
+        contests[database] = _contest_bench(database)
     shutil.rmtree(work, ignore_errors=True)
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -348,6 +362,8 @@ def main() -> int:
     for database, output in imports.items():
         if output:
             lines += ["", f"## 1,000-question .xlsx import ({database})", "", "```", output, "```"]
+    for database, (output, _ok) in contests.items():
+        lines += ["", f"## Contest round: 10,000 → 1,000,000 attempts ({database})", "", "```", output, "```"]
     report = "\n".join(lines) + "\n"
     print(report)
     out_dir = ROOT / "bench-results"
@@ -357,6 +373,7 @@ def main() -> int:
     print(f"written to bench-results/bench-{stamp}.md")
     failed = any(results["server_errors"] or results[k]["non_2xx"] or results[k]["socket_errors"]
                  for results in all_results.values() for k in ("baseline", "save", "submit"))
+    failed = failed or not all(ok for _output, ok in contests.values())
     return 1 if failed else 0
 
 

@@ -19,31 +19,35 @@ from accounts.models import Unit, UnitKind, User
 from quizzes.contests.models import ContestStanding, Prediction, RankBucket, Round, Standing, UnitStanding
 from quizzes.models import Attempt, AttemptStatus
 
-BATCH = 5_000
-
 
 def _next_id(model: type[models.Model]) -> int:
     return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
 
 
 def _insert(model: type[models.Model], rows, columns: list[str]) -> int:
-    """INSERT rows (tuples in `columns` order; every other column gets its field's default)."""
+    """INSERT rows (tuples in `columns` order; every other column gets its field's default), many
+    rows per statement: psycopg's executemany sends one statement per row."""
     fields = [f for f in model._meta.concrete_fields if f.column not in columns]
     defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in fields)
     names = columns + [f.column for f in fields]
+    per_statement = max(1, 10_000 // len(names))  # under SQLite's 32,766 parameters
     quoted = ", ".join(connection.ops.quote_name(n) for n in names)
-    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(names))})")
+    head = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) VALUES "  # noqa: S608
+    one = f"({', '.join(['%s'] * len(names))})"
     count, batch = 0, []
+
+    def flush(cursor) -> None:
+        cursor.execute(head + ", ".join([one] * len(batch)), [value for row in batch for value in row])
+
     with connection.cursor() as cursor:
         for row in rows:
             batch.append(row + defaults)
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
+            if len(batch) >= per_statement:
+                flush(cursor)
                 count += len(batch)
                 batch = []
         if batch:
-            cursor.executemany(sql, batch)
+            flush(cursor)
             count += len(batch)
     return count
 
