@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import views
+
+# The admin speaks for the commune ("Trang quản trị cho Django" otherwise heads every admin page).
+admin.site.site_header = _("Administration of the Đông Trà Bồng commune platform")
+admin.site.site_title = _("CCHC administration")
+admin.site.index_title = _("Training, contests and accounts")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -71,3 +71,10 @@ def test_it_keeps_a_residents_header_to_the_four_links_they_use(resident_client)
 
     assert "<details" not in nav
     assert "Cuộc thi" in nav and "Học tập" in nav and "Tài khoản" in nav and "Đăng xuất" in nav
+
+
+def test_it_heads_the_admin_with_the_commune_not_django(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+
+    assert "Quản trị hệ thống CCHC xã Đông Trà Bồng" in html
+    assert "Trang quản trị cho Django" not in html
