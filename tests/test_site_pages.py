@@ -11,6 +11,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.views import defaults
 
+from tests.factories import make_user
+
 
 @pytest.mark.django_db
 def test_it_shows_a_vietnamese_404_inside_the_site_layout(client):
@@ -73,8 +75,10 @@ def test_it_keeps_a_residents_header_to_the_four_links_they_use(resident_client)
     assert "Cuộc thi" in nav and "Học tập" in nav and "Tài khoản" in nav and "Đăng xuất" in nav
 
 
-def test_it_heads_the_admin_with_the_commune_not_django(admin_client):
-    html = admin_client.get("/admin/").content.decode()
+def test_it_heads_the_admin_with_the_commune_not_django(client, commune):
+    client.force_login(make_user(unit=commune, is_staff=True, is_superuser=True))
+
+    html = client.get("/admin/").content.decode()
 
     assert "Quản trị hệ thống CCHC xã Đông Trà Bồng" in html
     assert "Trang quản trị cho Django" not in html
