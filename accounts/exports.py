@@ -127,7 +127,7 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
 
 
-def table_response(table: Table, *, filename: str, fmt: str = "xlsx", actor=None,
+def table_response(table: Table, *, filename: str, fmt: str = "xlsx", actor=None, obj=None,
                    audit_name: str | None = None, summary: str = "", data: dict | None = None) -> HttpResponse:
     """The download of a table as .xlsx or .csv. `audit_name` marks an export that contains
     personal data: it is recorded as the action "export.<audit_name>"."""
@@ -139,7 +139,7 @@ def table_response(table: Table, *, filename: str, fmt: str = "xlsx", actor=None
     response["Content-Disposition"] = content_disposition(f"{filename}.{fmt}")
     response["Cache-Control"] = "private, no-store"
     if audit_name:
-        audit_log(actor=actor, action=f"export.{audit_name}", summary=summary or f"{filename}.{fmt}",
+        audit_log(actor=actor, action=f"export.{audit_name}", obj=obj, summary=summary or f"{filename}.{fmt}",
                   data={"rows": len(table.rows), "format": fmt, **(data or {})})
     return response
 

@@ -127,8 +127,8 @@ def unit_progress_xlsx(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
     # Members' names and progress are personal data: their export is recorded (issue 6).
     return table_response(
-        table, filename=f"tien-do-{module.slug}-{stamp}", actor=request.user, audit_name="unit_progress",
-        summary=f"{module.title} — {unit.name}", data={"unit": unit.pk, "module": module.pk},
+        table, filename=f"tien-do-{module.slug}-{stamp}", actor=request.user, obj=module,
+        audit_name="unit_progress", summary=f"{module.title} — {unit.name}", data={"unit": unit.pk},
     )
 
 
