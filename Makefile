@@ -36,7 +36,6 @@ messages: $(VENV)/.installed
 
 run: $(VENV)/.installed messages
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
