@@ -8,6 +8,9 @@ the audit log, which lives here too.
 - .xlsx: bold header row, frozen, column widths from the content, dates as real date cells shown
   dd/mm/yyyy, numbers as numbers.
 - .csv: UTF-8 with a byte-order mark, so Excel opens Vietnamese text correctly; dates dd/mm/yyyy.
+- Text people typed (names, positions, unit names) is never a formula: in .xlsx a text cell that
+  starts like one is written as text with Excel's leading-apostrophe mark, in .csv it gets a
+  leading apostrophe (OWASP "CSV injection"), so opening an export cannot run =HYPERLINK, DDE, ….
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 MIN_WIDTH, MAX_WIDTH = 6, 60
+# What spreadsheet programs read as the start of a formula (tab and CR too: some strip them first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,10 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def table_to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -94,7 +103,11 @@ def table_to_xlsx(table: Table) -> bytes:
         values = [_cell(value) for value in row]
         sheet.append(values)
         for index, cell in enumerate(sheet[sheet.max_row]):
-            if isinstance(cell.value, datetime):
+            if _formula_like(values[index] if index < len(values) else None):
+                # openpyxl stores any text starting with "=" as a formula: keep it text.
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            elif isinstance(cell.value, datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
@@ -108,12 +121,22 @@ def table_to_xlsx(table: Table) -> bytes:
     return buffer.getvalue()
 
 
+def csv_safe(text: str) -> str:
+    """Typed text for a CSV cell: a leading apostrophe when a spreadsheet would read it as a formula."""
+    return "'" + text if _formula_like(text) else text
+
+
+def _csv_text(value: Any) -> str:
+    # Only typed text: a number such as -3 is written by us, not by a person, and stays a number.
+    return csv_safe(_text(value)) if isinstance(value, str) else _text(value)
+
+
 def table_to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([str(header) for header in table.headers])
     for row in table.rows:
-        writer.writerow([_text(value) for value in row])
+        writer.writerow([_csv_text(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
