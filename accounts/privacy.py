@@ -2,7 +2,7 @@
 
 from accounts.phones import mask_phone
 
-__all__ = ["mask_phone", "mask_name", "public_name"]
+__all__ = ["mask_phone", "mask_name", "public_name", "public_unit"]
 
 
 def mask_name(full_name: str) -> str:
@@ -21,3 +21,11 @@ def public_name(user) -> str:
     if user.show_on_leaderboard and not user.is_anonymised:
         return mask_name(user.full_name)
     return f"Người dự thi #{user.pk}"
+
+
+def public_unit(user, unit_name: str | None) -> str:
+    """The unit a public page may show beside the person: only with the same consent as the name
+    ("show my name and unit"); without it a "Người dự thi #id" in a small village is still them."""
+    if user.show_on_leaderboard and not user.is_anonymised:
+        return unit_name or ""
+    return ""

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from accounts.privacy import public_name
+from accounts.privacy import public_name, public_unit
 from quizzes.models import Attempt, Quiz
 
 
@@ -321,6 +321,10 @@ class Prize(models.Model):
     @property
     def winner_name(self) -> str:
         return public_name(self.standing.user) if self.standing_id else ""
+
+    @property
+    def winner_unit(self) -> str:
+        return public_unit(self.standing.user, self.unit.name if self.unit_id else "") if self.standing_id else ""
 
     @property
     def rate(self) -> Decimal | None:

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Abs
 
+from accounts.exports import csv_safe
 from accounts.models import Unit
 from accounts.roles import is_organiser
 from quizzes.contests.models import (
@@ -29,7 +30,7 @@ from quizzes.contests.models import (
     Standing,
     UnitStanding,
 )
-from quizzes.contests.standings import display_name
+from quizzes.contests.standings import display_name, display_unit
 
 # Sorts people who gave no prediction after every real error.
 NO_PREDICTION = 2**31 - 1
@@ -162,8 +163,8 @@ def snapshot_write(round_: Round, actual: int) -> tuple[str, str]:
     with tempfile.TemporaryFile() as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(["# contest", round_.contest.title])
-        writer.writerow(["# round", round_.number, round_.label])
+        writer.writerow(["# contest", csv_safe(round_.contest.title)])
+        writer.writerow(["# round", round_.number, csv_safe(round_.label)])
         writer.writerow(["# prediction_question", round_.contest.prediction_kind])
         writer.writerow(["# actual_figure", actual])
         writer.writerow(["# ranking_rule", RANKING_RULE])
@@ -174,9 +175,11 @@ def snapshot_write(round_: Round, actual: int) -> tuple[str, str]:
                              "prediction_error", "duration_ms", "submitted_at"))
         for rank, user_id, full_name, show, anonymised_at, unit, score, max_score, guess, error, ms, at in (
                 rows.iterator(chunk_size=5000)):
+            # Names and units are typed by people and the file is opened in spreadsheets: as text.
             writer.writerow([
-                rank, display_name(pk=user_id, full_name=full_name, show=show, anonymised_at=anonymised_at),
-                unit or "", score, max_score, "" if guess is None else guess, "" if error is None else error,
+                rank, csv_safe(display_name(pk=user_id, full_name=full_name, show=show, anonymised_at=anonymised_at)),
+                csv_safe(display_unit(unit_name=unit, show=show, anonymised_at=anonymised_at)),
+                score, max_score, "" if guess is None else guess, "" if error is None else error,
                 ms, at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             ])
         text.flush()

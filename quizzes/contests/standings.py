@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from django.db.models import F, Q, Sum
 
 from accounts.models import Unit, User
-from accounts.privacy import public_name
+from accounts.privacy import public_name, public_unit
 from accounts.roles import Role, role_of
 from quizzes.contests.models import (
     ContestStanding,
@@ -147,6 +147,11 @@ def display_name(*, pk: int, full_name: str, show: bool, anonymised_at) -> str:
                                        is_anonymised=anonymised_at is not None))
 
 
+def display_unit(*, unit_name: str | None, show: bool, anonymised_at) -> str:
+    """accounts.privacy.public_unit from values."""
+    return public_unit(SimpleNamespace(show_on_leaderboard=show, is_anonymised=anonymised_at is not None), unit_name)
+
+
 _ROW_FIELDS = ["pk", "final_rank", "score", "max_score", "duration_ms", "prediction_error", "user_id",
                "user__full_name", "user__show_on_leaderboard", "user__anonymised_at", "unit__name"]
 
@@ -156,7 +161,8 @@ def _row(values: dict, rank: int, me: int | None) -> Row:
         rank=rank,
         name=display_name(pk=values["user_id"], full_name=values["user__full_name"],
                           show=values["user__show_on_leaderboard"], anonymised_at=values["user__anonymised_at"]),
-        unit=values["unit__name"] or "",
+        unit=display_unit(unit_name=values["unit__name"], show=values["user__show_on_leaderboard"],
+                          anonymised_at=values["user__anonymised_at"]),
         score=values["score"], max_score=values["max_score"], duration=mmss(values["duration_ms"]),
         prediction_error=values["prediction_error"], is_me=me is not None and values["user_id"] == me,
     )
