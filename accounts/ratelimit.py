@@ -40,3 +40,12 @@ def client_ip(request: HttpRequest) -> str:
     """The address limits are keyed on. Resolved the way django-axes resolves it, so the one
     setting (AXES_CLIENT_IP_CALLABLE, for a reverse proxy) serves both the lockout and the limits."""
     return get_client_ip_address(request) or "unknown"
+
+
+def client_fingerprint(request: HttpRequest) -> str:
+    """A hash of the browser's User-Agent and Accept-Language. A weak signal: every phone of one
+    model with the same browser version and language looks alike, and a cheat can change both.
+    It only tells apart people behind one address (a village hall's Wi-Fi) and is never the
+    sole ground for a flag: the shared-device detector needs the same address too."""
+    raw = f"{request.headers.get('User-Agent', '')}\n{request.headers.get('Accept-Language', '')}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.ratelimit import client_fingerprint, client_ip
 from quizzes.access import quiz_available_to
 from quizzes.api.parsers import LimitedJSONParser
 from quizzes.api.serializers import (
@@ -222,6 +223,7 @@ class AttemptStartView(ApiView):
         responses={
             201: AttemptOutputSerializer, 200: AttemptOutputSerializer,
             **AUTH_ERRORS, **NOT_FOUND, **CONFLICT, **BODY_ERRORS,
+            429: _error("Too many attempts started from this network in a short time (contest rounds)."),
         },
         description="Start an attempt (201), or get my attempt in progress (200): starting twice "
                     "never makes two attempts.",
@@ -229,7 +231,10 @@ class AttemptStartView(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         quiz = _get_quiz_for_user(request, pk)
         now = timezone.now()
-        attempt = attempt_start(quiz=quiz, user=request.user, client_ip=request.META.get("REMOTE_ADDR"), now=now)
+        # The address and browser as the web pages record them (behind a proxy too): the contest's
+        # per-address limit and its shared-device check read them.
+        attempt = attempt_start(quiz=quiz, user=request.user, client_ip=client_ip(request._request),
+                                fingerprint=client_fingerprint(request._request), now=now)
         created = attempt.started_at == now
         return Response(AttemptOutputSerializer(attempt).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

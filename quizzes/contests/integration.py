@@ -29,6 +29,14 @@ def contest_quiz_gate(quiz: Quiz, user) -> bool:
     return round_quiz_for(round_=round_, user=user).pk == quiz.pk
 
 
+def contest_start_guard(*, quiz: Quiz, user, client_ip: str | None) -> None:
+    if not quiz.slug.startswith(CONTEST_QUIZ_PREFIX):
+        return
+    from quizzes.contests.services import contest_start_guard as guard
+
+    guard(quiz=quiz, user=user, client_ip=client_ip)
+
+
 def contest_submit_page(attempt) -> str | None:
     """The engine's submit page sends a round's attempt to the contest's (prediction first)."""
     if not attempt.quiz.slug.startswith(CONTEST_QUIZ_PREFIX):
@@ -76,6 +84,10 @@ def register() -> None:
 
     attempt_finished.connect(on_attempt_finished, dispatch_uid="contests.standings")
     register_quiz_gate(contest_quiz_gate)
+    from quizzes.services.attempts import START_GUARDS
+
+    if contest_start_guard not in START_GUARDS:
+        START_GUARDS.append(contest_start_guard)
     from django.db.models.signals import post_migrate
 
     post_migrate.connect(grant_organiser_permissions, dispatch_uid="contests.grant_organiser_permissions")

@@ -60,7 +60,8 @@ def round_quiz_for(*, round_: Round, user: User) -> Quiz:
 def round_enter(*, round_: Round, user: User, client_ip: str | None = None, fingerprint: str = "",
                 now: datetime | None = None) -> Attempt:
     """Start (or resume) the person's attempt at a round, after the contest's own checks. The
-    engine then refuses a start past the quota or outside the quiz window."""
+    engine then refuses a start past the quota or outside the quiz window, or one address's
+    flood of starts (contest_start_guard)."""
     now = now or timezone.now()
     if round_.is_final or round_.has_ended(now):
         raise RoundClosed()
@@ -68,12 +69,18 @@ def round_enter(*, round_: Round, user: User, client_ip: str | None = None, fing
         raise RoundNotOpen()
     round_eligibility_check(round_=round_, user=user)
     quiz = round_quiz_for(round_=round_, user=user)
-    resuming = quiz.attempts.filter(user=user, status=AttemptStatus.OPEN).exists()
-    if not resuming and client_ip:
-        limit, window = _start_limit()
-        if not hit(f"contest-start:{client_ip}", limit=limit, window_seconds=window):
-            raise TooManyStarts()
+    # The limit on starts per address is contest_start_guard's, which the engine runs for a new
+    # attempt whichever way it is started (this page, the engine's page, the API).
     return attempt_start(quiz=quiz, user=user, client_ip=client_ip, fingerprint=fingerprint, now=now)
+
+
+def contest_start_guard(*, quiz: Quiz, user: User, client_ip: str | None) -> None:
+    """The engine's start guard: a new attempt at a round's quiz counts against its address."""
+    if not client_ip or round_for_quiz(quiz) is None:
+        return
+    limit, window = _start_limit()
+    if not hit(f"contest-start:{client_ip}", limit=limit, window_seconds=window):
+        raise TooManyStarts()
 
 
 def prediction_validate(value: object) -> int:

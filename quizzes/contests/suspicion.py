@@ -14,11 +14,11 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Count, F
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.audit import audit_log
 from accounts.models import User
+from accounts.ratelimit import client_fingerprint  # noqa: F401 (moved beside client_ip; old import kept)
 from quizzes.contests.models import FlagStatus, Round, Standing, SuspicionFlag, SuspicionKind
 from quizzes.models import AttemptQuestion
 
@@ -27,15 +27,6 @@ from quizzes.models import AttemptQuestion
 SAME_TIMING_TOLERANCE_S = 2
 # Identical answers to one or two questions are common by chance; a copied sequence is not.
 SAME_ANSWERS_MIN_QUESTIONS = 3
-
-
-def client_fingerprint(request: HttpRequest) -> str:
-    """A hash of the browser's User-Agent and Accept-Language. A weak signal: every phone of one
-    model with the same browser version and language looks alike, and a cheat can change both.
-    It only tells apart people behind one address (a village hall's Wi-Fi) and is never the
-    sole ground for a flag: the shared-device detector needs the same address too."""
-    raw = f"{request.headers.get('User-Agent', '')}\n{request.headers.get('Accept-Language', '')}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

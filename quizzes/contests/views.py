@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Unit
-from accounts.ratelimit import client_ip
+from accounts.ratelimit import client_fingerprint, client_ip
 from accounts.roles import is_organiser
 from quizzes.contests.forms import PredictionForm, UnitFilterForm
 from quizzes.contests.models import Contest, Prize, PrizeKind, Round, Standing
@@ -38,7 +38,6 @@ from quizzes.contests.standings import (
     round_for_quiz,
     unit_rows,
 )
-from quizzes.contests.suspicion import client_fingerprint
 from quizzes.models import Attempt, AttemptStatus
 from quizzes.services.attempts import attempt_expire_if_overdue, attempts_left
 from quizzes.services.errors import QuizError

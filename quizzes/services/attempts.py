@@ -14,6 +14,7 @@ settings.QUIZ_RACE_GUARDS = False removes the locks, for the tests that prove th
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -46,6 +47,11 @@ from quizzes.services.errors import (
 # Sent inside the grading transaction, once per attempt, when it becomes submitted or expired.
 # Contests keep their standings with it, so a standing never disagrees with its attempt.
 attempt_finished = Signal()
+
+# Functions (quiz=, user=, client_ip=) that raise a QuizError to refuse a new attempt (resuming
+# one is never refused). Contests add their limit on starts per address here, so a round's quiz
+# started through the engine's page or the API obeys it as the contest's start page does.
+START_GUARDS: list[Callable[..., None]] = []
 
 
 def _guards_on() -> bool:
@@ -142,6 +148,8 @@ def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, finge
             # A refusal is raised after the block, so that closing the overdue attempt above is
             # committed (raising inside would roll its grading back after its signal was sent).
             try:
+                for guard in START_GUARDS:
+                    guard(quiz=quiz, user=user, client_ip=client_ip)
                 return _create_attempt(quiz=quiz, user=user, now=now, rng=rng, client_ip=client_ip,
                                        fingerprint=fingerprint)
             except QuizError as exc:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.ratelimit import client_ip
+from accounts.ratelimit import client_fingerprint, client_ip
 from quizzes.access import quiz_available_to
 from quizzes.forms.attempts import AttemptPageForm, AutosaveForm, PageNumberForm, SubmitForm, answer_field_name
 from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, QuestionType, Quiz, ReviewPolicy
@@ -189,7 +189,7 @@ def attempt_begin(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _get_quiz_for_user(request, slug)
     try:
         attempt = attempt_start(quiz=quiz, user=request.user, client_ip=client_ip(request),
-                                fingerprint=request.headers.get("User-Agent", "")[:64])
+                                fingerprint=client_fingerprint(request))
     except QuizError as exc:
         messages.error(request, exc.message)
         return redirect("quizzes:quiz_detail", slug=quiz.slug)
