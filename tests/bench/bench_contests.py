@@ -48,6 +48,15 @@ def _best(fn, runs: int) -> tuple[float, int, list[str]]:
     return best, count, windowed, db
 
 
+def _analyze() -> None:
+    """Statistics as a live database has them (autovacuum on PostgreSQL, `PRAGMA optimize` on
+    SQLite), before each measurement, so both sizes are planned alike."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def _setup():
     from django.utils import timezone
 
@@ -138,14 +147,13 @@ def main() -> int:
     started = time.perf_counter()
     call_command("generate_contest_load", "--round", str(round_.pk), "--attempts", str(args.small))
     print(f"generated {args.small:,} attempts in {time.perf_counter() - started:.1f} s")
+    _analyze()
     small = _measure(round_, args.runs, f"{args.small:,}:")
 
     started = time.perf_counter()
     call_command("generate_contest_load", "--round", str(round_.pk), "--attempts", str(args.large - args.small))
     print(f"generated {args.large - args.small:,} more attempts in {time.perf_counter() - started:.1f} s")
-    # Statistics as a live database has them (autovacuum on PostgreSQL, `PRAGMA optimize` on SQLite).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    _analyze()
     large = _measure(round_, args.runs, f"{args.large:,}:")
 
     ok = True
