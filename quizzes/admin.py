@@ -20,6 +20,23 @@ from quizzes.models import (
 )
 
 
+def audit_formset(request: HttpRequest, formset, save) -> None:
+    """Save an admin inline formset and record each object it creates, changes or deletes
+    ("<model>.create|update|delete"). Deletions are recorded before they happen, while the
+    object still has its id."""
+    for form in formset.deleted_forms:
+        if form.instance.pk is not None:
+            audit_log(actor=request.user, action=f"{form.instance._meta.model_name}.delete", obj=form.instance,
+                      summary=str(form.instance)[:200], data={"via": "admin"})
+    save()
+    for obj in formset.new_objects:
+        audit_log(actor=request.user, action=f"{obj._meta.model_name}.create", obj=obj, summary=str(obj)[:200],
+                  data={"via": "admin"})
+    for obj, fields in formset.changed_objects:
+        audit_log(actor=request.user, action=f"{obj._meta.model_name}.update", obj=obj, summary=str(obj)[:200],
+                  data={"via": "admin", "fields": list(fields)})
+
+
 class AuditedAdmin(admin.ModelAdmin):
     audit_noun = ""
 

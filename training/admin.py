@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_log
+from quizzes.admin import audit_formset
 from training import services
 from training.models import Assignment, Certificate, Lesson, Module
 
@@ -45,6 +46,20 @@ class ModuleAdmin(admin.ModelAdmin):
         audit_log(actor=request.user, action="module.update" if change else "module.create", obj=obj,
                   summary=obj.title, data={"changed": form.changed_data, "status": obj.status})
 
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        # Lessons edited, added or removed inline are organiser changes too (issue 6).
+        audit_formset(request, formset, lambda: super(ModuleAdmin, self).save_formset(request, form, formset, change))
+
+    def delete_model(self, request, obj: Module) -> None:
+        audit_log(actor=request.user, action="module.delete", obj=obj, summary=obj.title, data={"via": "admin"})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for module in queryset:
+            audit_log(actor=request.user, action="module.delete", obj=module, summary=module.title,
+                      data={"via": "admin"})
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
@@ -56,6 +71,18 @@ class AssignmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # Assignments are made on the organisers' page, which keeps the audit trail.
         return False
+
+    # Deleting here is allowed (organisers have delete_assignment): recorded like the page's delete.
+    def delete_model(self, request, obj: Assignment) -> None:
+        audit_log(actor=request.user, action="assignment.delete", obj=obj, summary=str(obj)[:200],
+                  data={"via": "admin", "due_date": obj.due_date.isoformat()})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for assignment in queryset.select_related("module", "unit"):
+            audit_log(actor=request.user, action="assignment.delete", obj=assignment, summary=str(assignment)[:200],
+                      data={"via": "admin", "due_date": assignment.due_date.isoformat()})
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Certificate)
