@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.audit import audit_log
 from accounts.roles import is_organiser
 from quizzes.contests.forms import FlagDecisionForm, FlagFilterForm
 from quizzes.contests.models import Round, SuspicionFlag, SuspicionKind
@@ -98,6 +99,9 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def flags_compute(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_organiser(request, pk)
     counts = round_flags_compute(round_=round_)
+    # Computing adds flags and drops open ones no longer found: an organiser change (issue 6).
+    audit_log(actor=request.user, action="flag.compute", obj=round_, summary=f"{round_}"[:200],
+              data={"open_flags": counts})
     messages.success(request, _("Suspicion flags computed for %(round)s: %(open)s to review.") % {
         "round": round_.label, "open": sum(counts.values())})
     return redirect(f"{reverse('contests:flag_queue')}?round={round_.pk}")
