@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,11 +41,18 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(text)
 
 
+# Reports cover the platform's years. The calendar's ends (01/01/0001, 31/12/9999) would overflow
+# when the period around them is computed (a day before, a day after, the previous period).
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+_OUT_OF_RANGE = _("Enter a date between 01/01/2000 and 31/12/2099.")
+
+
 def date_field(label) -> forms.DateField:
     return forms.DateField(
         label=label, required=False, input_formats=DATE_INPUTS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
         error_messages={"invalid": _BAD_DATE},
+        validators=[MinValueValidator(EARLIEST_DATE, _OUT_OF_RANGE), MaxValueValidator(LATEST_DATE, _OUT_OF_RANGE)],
     )
 
 
