@@ -4,7 +4,9 @@ from the same `Filters`, so a figure reads the same wherever it appears.
 How it stays fast at 100,000 participants and 1,000,000 answers: each source table is read by one
 aggregate query grouped per unit (GROUP BY unit), never row by row; the small per-unit result
 (a few hundred rows) is then rolled up to the rows shown, through the units' materialised paths,
-in Python. The number of queries is fixed whatever the data.
+in Python. Attempts and answers are not scanned at all: they are read from the per-day tallies
+kept when each attempt is graded (reports.tallies). The number of queries is fixed whatever the
+data.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from django.utils import timezone
 from accounts.models import Unit, User
 from accounts.roles import Role
 from quizzes.contests.models import Contest, Round, Standing
-from quizzes.models import Attempt, AttemptQuestion, Question, Topic
+from quizzes.models import Question, Quiz, Topic
+from reports.models import AttemptTally, QuestionTally, TopicTally
 from training.models import Assignment, Certificate, Module, ModuleCompletion
 
 # Path segments are the primary key on six digits and a slash (accounts.models.Unit.save).
@@ -116,22 +119,30 @@ def members_in(filters: Filters, root: Unit | None = None) -> QuerySet[User]:
     return members
 
 
-def attempts_in(filters: Filters, root: Unit | None = None) -> QuerySet[Attempt]:
-    """Finished attempts in the period, in the subtree, on the chosen contest's or module's quizzes."""
-    attempts = Attempt.objects.finished().filter(submitted_at__gte=filters.start, submitted_at__lt=filters.end,
-                                                 user__unit_id__in=subtree_ids(root or filters.unit))
-    quizzes = Q()
+def quizzes_in(filters: Filters) -> QuerySet[Quiz] | None:
+    """The chosen contest's quizzes (its rounds' and their staff quizzes) and the chosen module's
+    quiz, as a subquery of ids; None when neither is chosen (every quiz)."""
+    chosen = Q()
     if filters.contest is not None:
-        quizzes |= Q(quiz__contest_round__contest=filters.contest)
-        quizzes |= Q(quiz__contest_round_for_staff__contest=filters.contest)
+        chosen |= Q(contest_round__contest=filters.contest) | Q(contest_round_for_staff__contest=filters.contest)
     if filters.module is not None:
-        quizzes |= Q(quiz_id=filters.module.quiz_id)
-    return attempts.filter(quizzes) if quizzes else attempts
+        chosen |= Q(pk=filters.module.quiz_id)
+    return Quiz.objects.filter(chosen).values("pk") if chosen else None
 
 
-def items_in(filters: Filters, root: Unit | None = None) -> QuerySet[AttemptQuestion]:
-    """Answers (the quiz engine's item data) of those attempts."""
-    return AttemptQuestion.objects.filter(attempt__in=attempts_in(filters, root).values("pk"))
+def tallies_in(model: type[AttemptTally | TopicTally | QuestionTally], filters: Filters,
+               root: Unit | None = None) -> QuerySet:
+    """Tally rows (finished attempts and their answers, reports.tallies) of the period's days, of
+    the subtree's units, on the chosen contest's or module's quizzes."""
+    rows = model.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to,
+                                unit_id__in=subtree_ids(root or filters.unit))
+    quizzes = quizzes_in(filters)
+    return rows if quizzes is None else rows.filter(quiz_id__in=quizzes)
+
+
+def attempts_count(filters: Filters, root: Unit | None = None) -> int:
+    """Finished attempts submitted in the period by people of the subtree (as of their grading)."""
+    return tallies_in(AttemptTally, filters, root).aggregate(n=Sum("attempts"))["n"] or 0
 
 
 def _score_percent():
@@ -403,15 +414,35 @@ class RoundFigures:
         return f"{self.round.contest.title} — {self.round.label}"
 
 
-def round_figures(filters: Filters, headcount: int) -> list[RoundFigures]:
+@dataclass(frozen=True)
+class EntryCount:
+    round_id: int
+    is_staff_member: bool
+    score: int
+    max_score: int
+    entries: int
+
+    @property
+    def score_percent(self) -> float:
+        return self.score * 100 / self.max_score
+
+
+def entry_counts(filters: Filters) -> list[EntryCount]:
+    """The period's entries per (round, staff or not, score, questions): one pass over the
+    standings that the per-round figures and the score distribution both read, a few hundred rows
+    however many entries."""
+    rows = (standings_in(filters).values("round_id", "is_staff_member", "score", "max_score")
+            .annotate(n=Count("pk")).order_by().values_list("round_id", "is_staff_member", "score", "max_score", "n"))
+    return [EntryCount(*row) for row in rows]
+
+
+def round_figures(filters: Filters, headcount: int, entries: list[EntryCount] | None = None) -> list[RoundFigures]:
     """Per round of the period: staff and residents taking part and their mean score (in %)."""
-    rows = (standings_in(filters).values("round_id", "is_staff_member")
-            .annotate(n=Count("pk"), pct=Sum(_score_percent())).order_by())
     figures: dict[int, dict] = defaultdict(lambda: {"staff": 0, "residents": 0, "pct": 0.0})
-    for row in rows:
-        f = figures[row["round_id"]]
-        f["staff" if row["is_staff_member"] else "residents"] += row["n"]
-        f["pct"] += row["pct"] or 0.0
+    for count in entry_counts(filters) if entries is None else entries:
+        f = figures[count.round_id]
+        f["staff" if count.is_staff_member else "residents"] += count.entries
+        f["pct"] += count.score_percent * count.entries
     return [
         RoundFigures(round=round_, staff=figures[round_.pk]["staff"], residents=figures[round_.pk]["residents"],
                      entries=figures[round_.pk]["staff"] + figures[round_.pk]["residents"],
@@ -420,13 +451,10 @@ def round_figures(filters: Filters, headcount: int) -> list[RoundFigures]:
     ]
 
 
-def score_distribution(filters: Filters) -> tuple[Decimal | None, Decimal | None]:
-    """Mean and median score (in %) of the entries of the period, from a histogram of
-    (score, questions) pairs: a few dozen rows however many entries."""
-    histogram = [
-        (row["score"] * 100 / row["max_score"], row["n"])
-        for row in standings_in(filters).values("score", "max_score").annotate(n=Count("pk")).order_by()
-    ]
+def score_distribution(filters: Filters, entries: list[EntryCount] | None = None
+                       ) -> tuple[Decimal | None, Decimal | None]:
+    """Mean and median score (in %) of the entries of the period, from their histogram."""
+    histogram = [(c.score_percent, c.entries) for c in (entry_counts(filters) if entries is None else entries)]
     count = sum(n for _, n in histogram)
     if not count:
         return None, None
@@ -476,31 +504,28 @@ WEAK_BELOW = Decimal(50)
 @dataclass(frozen=True)
 class AnswerCount:
     unit_id: int
-    topic_id: int | None
-    question_id: int | None
+    topic_id: int
     answers: int
     correct: int
 
 
-def answer_counts(filters: Filters) -> list[AnswerCount]:
-    """The answers of the period per (unit of the person, topic frozen with the question,
-    question): the one scan of the answer table that the weak-topics table and the most-missed
-    questions both read."""
-    grouped = (items_in(filters).values("attempt__user__unit_id", "topic_id_snapshot", "question_id")
-               .annotate(n=Count("pk"), ok=Count("pk", filter=Q(is_correct=True))).order_by())
-    return [AnswerCount(unit_id=row["attempt__user__unit_id"], topic_id=row["topic_id_snapshot"],
-                        question_id=row["question_id"], answers=row["n"], correct=row["ok"]) for row in grouped]
+def topic_counts(filters: Filters) -> list[AnswerCount]:
+    """The answers of the period per (unit of the person, topic frozen with the question), from
+    the topic tally: units × topics rows, however many answers."""
+    grouped = (tallies_in(TopicTally, filters).values("unit_id", "topic_id")
+               .annotate(n=Sum("answers"), ok=Sum("correct")).order_by().values_list("unit_id", "topic_id", "n", "ok"))
+    return [AnswerCount(*row) for row in grouped]
 
 
-def weak_topics(filters: Filters, table: UnitTable, counts: list[AnswerCount] | None = None) -> WeakTopics:
+def weak_topics(filters: Filters, table: UnitTable) -> WeakTopics:
     """Unit × topic share of correct answers, for the rows of `table`."""
-    counts = answer_counts(filters) if counts is None else counts
+    counts = topic_counts(filters)
     cells: dict[tuple[str, int], TopicCell] = defaultdict(TopicCell)
     totals: dict[int, TopicCell] = defaultdict(TopicCell)
     root = table.root
     for count in counts:
         unit = table.units.get(count.unit_id)
-        if unit is None or count.topic_id is None:
+        if unit is None:
             continue
         key = row_key(root, unit.path)
         for cell in (cells[(key, count.topic_id)], totals[count.topic_id]):
@@ -533,26 +558,13 @@ class MissedQuestion:
         return percent(self.wrong, self.answers)
 
 
-def most_missed_questions(filters: Filters, unit: Unit | None = None, *, limit: int = 5,
-                          counts: list[AnswerCount] | None = None) -> list[MissedQuestion]:
-    """The questions answered wrong most often in the subtree, with their explanations. From
-    `counts` when the caller already scanned the answers of the whole scope."""
-    if counts is None:
-        grouped = list(
-            items_in(filters, unit).filter(question__isnull=False).values("question_id")
-            .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
-            .filter(wrong__gt=0).order_by("-wrong", "question_id")[:limit]
-        )
-        top = [(row["question_id"], row["n"], row["wrong"]) for row in grouped]
-    else:
-        per_question: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for count in counts:
-            if count.question_id is not None:
-                per_question[count.question_id][0] += count.answers
-                per_question[count.question_id][1] += count.answers - count.correct
-        ranked = sorted(((qid, n, wrong) for qid, (n, wrong) in per_question.items() if wrong),
-                        key=lambda item: (-item[2], item[0]))
-        top = ranked[:limit]
+def most_missed_questions(filters: Filters, unit: Unit | None = None, *, limit: int = 5) -> list[MissedQuestion]:
+    """The questions answered wrong most often in the subtree, with their explanations: ranked
+    in the database from the question tally, so only the top rows come back."""
+    wrong = Sum("answers") - Sum("correct")
+    top = list(tallies_in(QuestionTally, filters, unit).values("question_id")
+               .annotate(n=Sum("answers"), wrong=wrong).filter(wrong__gt=0)
+               .order_by("-wrong", "question_id").values_list("question_id", "n", "wrong")[:limit])
     questions = Question.objects.select_related("topic").in_bulk([qid for qid, _n, _wrong in top])
     return [MissedQuestion(question=questions[qid], answers=n, wrong=wrong) for qid, n, wrong in top
             if qid in questions]
@@ -571,8 +583,8 @@ class Dashboard:
     mean_score: Decimal | None
     median_score: Decimal | None
     certificates: int
-    # Read from the answer table (the largest): left out of the dashboard page, which loads them
-    # as a fragment of their own, so that page stays fast.
+    # Left out of the dashboard page, which loads them as a fragment of their own (htmx), so the
+    # page's figures come first.
     weak: WeakTopics | None
     missed: list[MissedQuestion]
 
@@ -595,17 +607,17 @@ class Dashboard:
 def dashboard(filters: Filters, *, with_answers: bool = True) -> Dashboard:
     """The whole dashboard for these filters: what the page, the API and the .docx read."""
     table = unit_table(filters)
-    mean, median = score_distribution(filters)
+    entries = entry_counts(filters)
+    mean, median = score_distribution(filters, entries)
     weak, missed = answers_figures(filters, table) if with_answers else (None, [])
     return Dashboard(
         filters=filters, table=table, modules=module_figures(filters, table),
-        rounds=round_figures(filters, table.total.headcount), attempts=attempts_in(filters).count(),
+        rounds=round_figures(filters, table.total.headcount, entries), attempts=attempts_count(filters),
         entries=table.total.entries, mean_score=mean, median_score=median,
         certificates=_certificates(filters).count(), weak=weak, missed=missed,
     )
 
 
 def answers_figures(filters: Filters, table: UnitTable) -> tuple[WeakTopics, list[MissedQuestion]]:
-    """The unit × topic table and the most missed questions, from one scan of the answers."""
-    counts = answer_counts(filters)
-    return weak_topics(filters, table, counts), most_missed_questions(filters, counts=counts)
+    """The unit × topic table and the most missed questions, from the answer tallies."""
+    return weak_topics(filters, table), most_missed_questions(filters)

@@ -7,8 +7,9 @@ server time, unit × topic table ≤ 1 s, .docx ≤ 10 s.
 
 Runs on a throwaway SQLite database unless DATABASE_URL is set (then on that database, migrated
 first; the data stays: use a scratch database). The data is bulk-inserted with plain INSERTs in
-large batches (about a minute on SQLite); timings are the best of R runs, with the number of
-queries of each.
+large batches (about a minute on SQLite), with the report tallies the grading signal's receiver
+keeps (reports.tallies) summed as the answers are generated; timings are the best of R runs, with
+the number of queries of each.
 """
 
 import argparse
@@ -17,7 +18,8 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,9 +28,12 @@ BATCH = 20_000
 
 def _insert(cursor, table: str, columns: list[str], rows) -> None:
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    # Stored as Django stores them (naive UTC text on SQLite): SQLite's own date functions, which
+    # the tally rebuild uses, ignore a written-out offset.
+    adapt = cursor.db.ops.adapt_datetimefield_value
     batch = []
     for row in rows:
-        batch.append(row)
+        batch.append(tuple(adapt(v) if isinstance(v, datetime) else v for v in row))
         if len(batch) >= BATCH:
             cursor.executemany(sql, batch)
             batch = []
@@ -45,6 +50,8 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
     from accounts.roles import Role, ensure_roles
     from quizzes.contests.models import Contest, Round
     from quizzes.models import Question, Quiz, Topic
+    from reports.models import AttemptTally, QuestionTally, TopicTally
+    from reports.tallies import tally_day
     from training.models import Assignment, Module, ModuleStatus
 
     rng = random.Random(2025)
@@ -113,13 +120,25 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
         attempt_rows = cursor.fetchall()
     round_by_quiz = {r.quiz_id: r.pk for r in rounds}
     unit_by_user = dict(user_rows)
+    # What reports.tallies.tallies_record adds per graded attempt, summed here for all of them.
+    tallied_attempts: dict[tuple, int] = defaultdict(int)
+    tallied_topics: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    tallied_questions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
 
     def items():
-        for attempt_id, _quiz, _user, submitted, _score, _max in attempt_rows:
+        for attempt_id, quiz_id, user_id, submitted, _score, _max in attempt_rows:
+            # SQLite hands back naive UTC datetimes, PostgreSQL aware ones.
+            moment = submitted if submitted.tzinfo else submitted.replace(tzinfo=UTC)
+            where = (tally_day(moment), unit_by_user[user_id], quiz_id)
+            tallied_attempts[where] += 1
             drawn = rng.sample(question_rows, per_person)
             for position, (question_id, topic_id, text) in enumerate(drawn):
+                correct = rng.random() < 0.7
+                for counts in (tallied_topics[(*where, topic_id)], tallied_questions[(*where, question_id)]):
+                    counts[0] += 1
+                    counts[1] += correct
                 yield (attempt_id, question_id, position, "single", text, "", topic_id, "[]", "[]", submitted,
-                       rng.random() < 0.7)
+                       correct)
 
     with transaction.atomic(), connection.cursor() as cursor:
         _insert(cursor, "quizzes_attemptquestion",
@@ -131,12 +150,36 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
                 ((round_by_quiz[quiz], user, unit_by_user[user], attempt_id, 1, score, max_score, 600_000,
                   submitted, user in staff, now)
                  for attempt_id, quiz, user, submitted, score, max_score in attempt_rows))
-    print(f"{len(attempt_rows):,} attempts, {len(attempt_rows) * per_person:,} answers, standings: "
+        day = connection.ops.adapt_datefield_value
+        _insert(cursor, AttemptTally._meta.db_table, ["day", "unit_id", "quiz_id", "attempts"],
+                ((day(d), unit, quiz, n) for (d, unit, quiz), n in tallied_attempts.items()))
+        for model, counts, key in ((TopicTally, tallied_topics, "topic_id"),
+                                   (QuestionTally, tallied_questions, "question_id")):
+            _insert(cursor, model._meta.db_table, ["day", "unit_id", "quiz_id", key, "answers", "correct"],
+                    ((day(d), unit, quiz, k, n, ok) for (d, unit, quiz, k), (n, ok) in counts.items()))
+    print(f"{len(attempt_rows):,} attempts, {len(attempt_rows) * per_person:,} answers, standings, "
+          f"{len(tallied_topics):,} + {len(tallied_questions):,} tally rows: "
           f"{time.perf_counter() - started:.1f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return {"commune": commune}
+
+
+def _verify_tallies() -> None:
+    """The generated tallies are what `rebuild_report_tallies` computes from the answers."""
+    from reports.models import AttemptTally, QuestionTally, TopicTally
+    from reports.tallies import tallies_rebuild
+
+    def rows() -> list[set]:
+        return [set(model.objects.values_list(*[f.attname for f in model._meta.concrete_fields if f.name != "id"]))
+                for model in (AttemptTally, TopicTally, QuestionTally)]
+
+    generated = rows()
+    started = time.perf_counter()
+    tallies_rebuild()
+    assert rows() == generated, "the generated tallies differ from a rebuild"
+    print(f"tallies equal to a rebuild from the answers (rebuild {time.perf_counter() - started:.1f} s)")
 
 
 def _timed(label: str, fn, runs: int, target: float) -> bool:
@@ -162,6 +205,8 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--answers-per-person", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--verify-tallies", action="store_true",
+                        help="check the generated tallies against a rebuild from the answers (slow)")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="bench-reports-")
@@ -212,6 +257,8 @@ def main() -> int:
     def docx() -> None:
         assert periodic_report_docx(dashboard(filters))
 
+    if args.verify_tallies:
+        _verify_tallies()
     result = dashboard(filters)
     print(f"check: {result.entries:,} entries, {result.table.total.participants:,} people, "  # noqa: RUF100
           f"{sum(c.answers for c in result.weak.totals):,} answers in the unit × topic table")

@@ -19,6 +19,9 @@ Headcounts: commune 100, Phòng A 5, Phòng B 5, Thôn Một 50.
   25, 50, 75, 100 = 62.5; staff entries 2, residents 2; attempts 4.
   Per round: round 1 staff 2, residents 1, 3.0 %, mean 75.0; round 2 residents 1, 1.0 %, 25.0.
 
+Attempts are written directly, then added to the report tallies as the grading signal's receiver
+does (reports.tallies.tallies_record).
+
 Answers (q1, q2 in topic T1; q3, q4 in T2), ✓ right ✗ wrong:
   resident r1: ✓ ✓ ✓ ✗   staff_a: ✓ ✗ ✓ ✗   staff_b: ✓ ✓ ✓ ✓   resident r2: ✓ ✗ ✗ ✗
   Thôn Một: T1 3/4 = 75.0, T2 1/4 = 25.0 (weak);  Phòng A: T1 50.0, T2 50.0;  Phòng B: 100.0, 100.0
@@ -35,6 +38,7 @@ from django.utils import timezone
 from accounts.models import Unit, User
 from quizzes.contests.models import Contest, Round, Standing
 from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, Question, Quiz, Topic
+from reports.tallies import tallies_record
 from training.models import Assignment, Certificate, Module, ModuleCompletion, ModuleStatus
 
 PERIOD = {"date_from": "01/03/2025", "date_to": "31/03/2025"}
@@ -77,6 +81,7 @@ def _attempt(quiz: Quiz, user: User, when: datetime, marks: str, questions: list
             explanation=question.explanation, topic_id_snapshot=question.topic_id, choices=choices,
             selected=[chosen], answered_at=when, is_correct=mark == "1",
         )
+    tallies_record(attempt=attempt)
     return attempt
 
 

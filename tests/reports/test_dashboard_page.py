@@ -6,8 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEntry
-from tests.reports.scenario import PERIOD
+from accounts.models import AuditEntry, UnitKind
+from accounts.roles import Role
+from tests.factories import make_unit, make_user
+from tests.reports.scenario import PERIOD, _attempt, _standing, at
 
 URL = reverse("reports:dashboard")
 WEAK = reverse("reports:weak_topics")
@@ -103,9 +105,44 @@ def test_a_unit_manager_cannot_pick_another_unit(manager_client, scenario, unit_
     assert ">Phòng B</a>" not in body
 
 
-def test_it_runs_a_fixed_number_of_queries(organiser_client, scenario, django_assert_num_queries):
-    with django_assert_num_queries(25):
+def _more_people_and_answers(scenario, commune) -> None:
+    """Ten more villages, each with a resident who took round 1 and answered all four questions."""
+    round_1 = scenario.rounds[1]
+    for n in range(10):
+        village = make_unit(f"Thôn Thêm {n}", kind=UnitKind.VILLAGE, parent=commune, headcount=20)
+        person = make_user(role=Role.RESIDENT, unit=village)
+        attempt = _attempt(round_1.quiz, person, at(5), "1010", scenario.questions)
+        _standing(round_1, person, attempt, staff=False)
+
+
+# Session, user, two permission look-ups, the units, then the figures (assignments, staff,
+# completions, members, entries per unit, and the first three again for the previous period;
+# entries per round and score, certificates per module, rounds, attempts from their tally,
+# certificates) and the filter form's choices. None per unit, person, entry or answer.
+DASHBOARD_QUERIES = 24
+# Session, user, two permission look-ups, the units, then the topic tally, the topics, the
+# question tally's five most missed and those questions.
+WEAK_QUERIES = 11
+
+
+def test_it_runs_a_fixed_number_of_queries(organiser_client, scenario, commune, django_assert_num_queries):
+    with django_assert_num_queries(DASHBOARD_QUERIES):
         organiser_client.get(URL, PERIOD)
+    _more_people_and_answers(scenario, commune)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        body = organiser_client.get(URL, PERIOD).content.decode()
+    assert re.search(r"<dt>Lượt dự thi</dt><dd>14</dd>", body)
+
+
+def test_the_weak_topics_run_a_fixed_number_of_queries(organiser_client, scenario, commune,
+                                                       django_assert_num_queries):
+    with django_assert_num_queries(WEAK_QUERIES):
+        organiser_client.get(WEAK, PERIOD, headers={"HX-Request": "true"})
+    _more_people_and_answers(scenario, commune)
+    with django_assert_num_queries(WEAK_QUERIES):
+        body = organiser_client.get(WEAK, PERIOD, headers={"HX-Request": "true"}).content.decode()
+    # T1: 6 of 8 answers right before, then 10 of 20 more ("1010"): 16 of 28 = 57.1 %.
+    assert "57,1 <small>(28)</small>" in body
 
 
 def test_it_refuses_other_methods(organiser_client):

@@ -1,0 +1,141 @@
+"""Keeping the report tallies (reports.models) as attempts are graded, and rebuilding them.
+
+The quiz engine sends `attempt_finished` inside the grading transaction, exactly once per attempt
+(the attempt row is locked and a finished attempt is never graded again), so adding the attempt's
+answers here keeps every tally equal to what a scan of the answers would count, committed or
+rolled back together with the grade. Each tally is one INSERT … ON CONFLICT DO UPDATE (SQLite and
+PostgreSQL alike), its rows sent in key order so that concurrent submits touching the same rows
+lock them in the same order.
+
+What is counted: every finished attempt (submitted or closed at the deadline), on the local day of
+its submission, for the unit its person belonged to at grading. People with no unit are not
+counted, as the subtree filters never reached them. `tallies_rebuild` recomputes everything from
+the attempts, attributing them to each person's unit as of the rebuild.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.apps import apps as django_apps
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from quizzes.models import Attempt
+from reports.models import AttemptTally, QuestionTally, TopicTally
+
+BATCH = 5_000
+
+
+def _upsert(using: str, model, key: list[str], counters: list[str], rows: list[tuple]) -> None:
+    """Add each row's counters to the row of its key, creating it if needed."""
+    if not rows:
+        return
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = key + counters
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO UPDATE SET "
+        + ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in counters)
+    )
+    params = []
+    for row in sorted(rows):
+        params.extend((connection.ops.adapt_datefield_value(row[0]), *row[1:]))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def tally_day(moment) -> date:
+    """The day a moment counts in: the local date in the site's time zone, the one that the
+    report's periods (midnight to midnight) are drawn in."""
+    return timezone.localdate(moment, timezone.get_default_timezone())
+
+
+def tallies_record(*, attempt: Attempt) -> None:
+    """Add one just-graded attempt to the tallies (one read of its answers, three upserts)."""
+    if attempt.submitted_at is None:
+        return
+    using = attempt._state.db or DEFAULT_DB_ALIAS
+    items = list(attempt.items.using(using).values_list("question_id", "topic_id_snapshot", "is_correct",
+                                                        "attempt__user__unit_id"))
+    unit_id = items[0][3] if items else attempt.user.unit_id
+    if unit_id is None:
+        return
+    day, quiz_id = tally_day(attempt.submitted_at), attempt.quiz_id
+    topics: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    questions: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for question_id, topic_id, is_correct, _unit in items:
+        for counts, key in ((topics, topic_id), (questions, question_id)):
+            if key is not None:
+                counts[key][0] += 1
+                counts[key][1] += bool(is_correct)
+    _upsert(using, AttemptTally, ["day", "unit_id", "quiz_id"], ["attempts"], [(day, unit_id, quiz_id, 1)])
+    _upsert(using, TopicTally, ["day", "unit_id", "quiz_id", "topic_id"], ["answers", "correct"],
+            [(day, unit_id, quiz_id, t, n, ok) for t, (n, ok) in topics.items()])
+    _upsert(using, QuestionTally, ["day", "unit_id", "quiz_id", "question_id"], ["answers", "correct"],
+            [(day, unit_id, quiz_id, q, n, ok) for q, (n, ok) in questions.items()])
+
+
+def on_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:
+    tallies_record(attempt=attempt)
+
+
+def tallies_rebuild(*, apps=django_apps, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """Recompute every tally from the finished attempts, in one transaction: running it twice
+    gives the same rows. `apps` is the app registry (a migration passes its historical one).
+    Returns the number of rows written per tally."""
+    attempt_model = apps.get_model("quizzes", "Attempt")
+    item_model = apps.get_model("quizzes", "AttemptQuestion")
+    models = {name: apps.get_model("reports", name) for name in ("AttemptTally", "TopicTally", "QuestionTally")}
+    with transaction.atomic(using=using):
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            # Submits that already added to a tally finish first; later ones wait for the new rows.
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE " + ", ".join(connection.ops.quote_name(m._meta.db_table)
+                                                         for m in models.values()) + " IN EXCLUSIVE MODE")
+        for model in models.values():
+            # Deleting first also takes SQLite's write lock before the attempts are read.
+            model.objects.using(using).all().delete()
+        built = _rebuilt_rows(attempt_model, item_model, models, using)
+        for name, model in models.items():
+            model.objects.using(using).bulk_create(built[name], batch_size=BATCH)
+    return {name: len(rows) for name, rows in built.items()}
+
+
+def _rebuilt_rows(attempt_model, item_model, models: dict, using: str) -> dict[str, list]:
+    tz = timezone.get_default_timezone()
+    finished = (attempt_model.objects.using(using).exclude(status="open")
+                .filter(submitted_at__isnull=False, user__unit__isnull=False))
+    attempt_rows = (finished.annotate(d=TruncDate("submitted_at", tzinfo=tz), u=F("user__unit_id"))
+                    .values("d", "u", "quiz_id").annotate(n=Count("pk")).order_by())
+    # One scan of the answers, grouped by question and topic together; the topic tally is summed
+    # from it here.
+    item_rows = (item_model.objects.using(using).filter(attempt__in=finished.values("pk"))
+                 .annotate(d=TruncDate("attempt__submitted_at", tzinfo=tz), u=F("attempt__user__unit_id"),
+                           z=F("attempt__quiz_id"))
+                 .values("d", "u", "z", "question_id", "topic_id_snapshot")
+                 .annotate(n=Count("pk"), ok=Count("pk", filter=Q(is_correct=True))).order_by())
+    topics: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    questions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for row in item_rows.iterator(chunk_size=BATCH):
+        where = (row["d"], row["u"], row["z"])
+        for counts, key in ((topics, row["topic_id_snapshot"]), (questions, row["question_id"])):
+            if key is not None:
+                counts[(*where, key)][0] += row["n"]
+                counts[(*where, key)][1] += row["ok"]
+    built = {
+        "AttemptTally": [models["AttemptTally"](day=r["d"], unit_id=r["u"], quiz_id=r["quiz_id"], attempts=r["n"])
+                         for r in attempt_rows],
+        "TopicTally": [models["TopicTally"](day=d, unit_id=u, quiz_id=z, topic_id=t, answers=n, correct=ok)
+                       for (d, u, z, t), (n, ok) in topics.items()],
+        "QuestionTally": [models["QuestionTally"](day=d, unit_id=u, quiz_id=z, question_id=q, answers=n, correct=ok)
+                          for (d, u, z, q), (n, ok) in questions.items()],
+    }
+    return built
