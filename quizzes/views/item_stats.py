@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_organiser
+from quizzes.api.serializers import MAX_ID
 from quizzes.models import Question, Quiz
 from quizzes.stats import quiz_item_stats
 
@@ -36,6 +37,9 @@ def quiz_stats(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def quiz_question_stats(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     quiz = _get_quiz_for_organiser(request, slug)
+    if question_id > MAX_ID:
+        # Past 64 bits the database driver cannot even bind it: it names no question.
+        raise Http404
     stats = quiz_item_stats(quiz, question_ids=[question_id])
     if not stats.items:
         raise Http404
