@@ -38,6 +38,25 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, with a ceiling so nobody can flood a person's inbox or the mail server:
+    a few requests per address per hour, and per network."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        per_email = ratelimit.hit(f"reset-email:{email}", limit=3, window_seconds=60 * 60)
+        per_network = ratelimit.hit(f"reset-ip:{ratelimit.client_ip(self.request)}", limit=20,
+                                    window_seconds=60 * 60)
+        if not (per_email and per_network):
+            return render(self.request, "accounts/password_reset_limited.html", status=429)
+        return super().form_valid(form)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
