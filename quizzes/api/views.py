@@ -46,6 +46,7 @@ from quizzes.api.serializers import (
 )
 from quizzes.models import Attempt, AttemptStatus, Quiz, QuizOverride
 from quizzes.services.attempts import (
+    AttemptNotFound,
     attempt_expire_if_overdue,
     attempt_save_answer,
     attempt_start,
@@ -261,11 +262,20 @@ class AnswerSaveView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         """Save (or replace, or clear with []) my answer to one question."""
-        attempt = _get_attempt_for_user(request, pk)
-        data = AnswerInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        item = attempt_save_answer(attempt=attempt, item_id=data.validated_data["item"],
-                                   choice_ids=data.validated_data["choices"])
+        try:
+            data = AnswerInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+        except APIException:
+            # Someone else's attempt stays 404 whatever the body, as if it had been read first.
+            _get_attempt_for_user(request, pk)
+            raise
+        try:
+            # The ownership check, the lock and the item in one read (no separate fetch of the
+            # attempt: a save is the API's most frequent request).
+            item = attempt_save_answer(attempt_id=_pk_or_404(pk), user=request.user,
+                                       item_id=data.validated_data["item"], choice_ids=data.validated_data["choices"])
+        except AttemptNotFound:
+            raise Http404 from None
         return Response(AnswerOutputSerializer(item).data)
 
 
@@ -281,17 +291,25 @@ class AttemptSubmitView(ApiView):
                     "field; the header wins when both are sent.",
     )
     def post(self, request: Request, pk: int) -> Response:
-        attempt = _get_attempt_for_user(request, pk)
-        data = SubmitInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        header = request.headers.get("Idempotency-Key")
-        if header is not None:
-            # The header, when sent, is the key (the usual HTTP convention); the body field is
-            # for clients that cannot set headers.
-            data = SubmitInputSerializer(data={"idempotency_key": header})
+        try:
+            data = SubmitInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
+            header = request.headers.get("Idempotency-Key")
+            if header is not None:
+                # The header, when sent, is the key (the usual HTTP convention); the body field is
+                # for clients that cannot set headers.
+                data = SubmitInputSerializer(data={"idempotency_key": header})
+                data.is_valid(raise_exception=True)
+        except APIException:
+            _get_attempt_for_user(request, pk)  # someone else's attempt stays 404 whatever the body
+            raise
         key = data.validated_data.get("idempotency_key")
-        finished = attempt_submit(attempt=attempt, key=key or "")
+        try:
+            # Ownership, lock and grading in one transaction; an attempt past its deadline and
+            # grace is graded as closed at its deadline, as _get_attempt_for_user would.
+            finished = attempt_submit(attempt_id=_pk_or_404(pk), user=request.user, key=key or "")
+        except AttemptNotFound:
+            raise Http404 from None
         return Response(ResultOutputSerializer(finished, context={"review": can_review(finished)}).data)
 
 

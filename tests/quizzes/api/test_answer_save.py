@@ -190,3 +190,16 @@ def test_anonymous_gets_401(anon, attempt):
 
 def test_wrong_method_is_405(staff_api, attempt):
     assert staff_api.get(url(attempt.pk)).status_code == 405
+
+
+# --- Cost -----------------------------------------------------------------------------------------
+
+
+def test_a_save_is_one_narrow_locked_read_and_one_update(staff_api, attempt, django_assert_num_queries):
+    item = attempt.items.first()
+    # The token with its user; the item joined to its attempt (ownership, openness, lock) between
+    # the savepoint and its release; the UPDATE. No separate read of the attempt.
+    with django_assert_num_queries(5) as captured:
+        response = staff_api.post(url(attempt.pk), {"item": item.pk, "choices": correct_ids(item)}, format="json")
+    assert response.status_code == 200
+    assert sum(query["sql"].startswith("SELECT") for query in captured.captured_queries) == 2
