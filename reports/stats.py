@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import Unit, User
 from accounts.roles import Role
 from quizzes.contests.models import Contest, Round, Standing
-from quizzes.models import Question, Quiz, Topic
+from quizzes.models import Question, Quiz, QuizDrawRule, Topic
 from reports.models import AttemptTally, QuestionTally, TopicTally
 from training.models import Assignment, Certificate, Module, ModuleCompletion
 
@@ -552,6 +552,9 @@ class MissedQuestion:
     question: Question
     answers: int
     wrong: int
+    # The question can be drawn in a contest round that is open now: its explanation (which gives
+    # the answer away) is then for organisers only, since unit managers and staff take part too.
+    in_open_round: bool = False
 
     @property
     def wrong_rate(self) -> Decimal | None:
@@ -566,8 +569,17 @@ def most_missed_questions(filters: Filters, unit: Unit | None = None, *, limit: 
                .annotate(n=Sum("answers"), wrong=wrong).filter(wrong__gt=0)
                .order_by("-wrong", "question_id").values_list("question_id", "n", "wrong")[:limit])
     questions = Question.objects.select_related("topic").in_bulk([qid for qid, _n, _wrong in top])
-    return [MissedQuestion(question=questions[qid], answers=n, wrong=wrong) for qid, n, wrong in top
-            if qid in questions]
+    live_topics = _topics_in_open_rounds() if top else set()
+    return [MissedQuestion(question=questions[qid], answers=n, wrong=wrong,
+                           in_open_round=questions[qid].topic_id in live_topics)
+            for qid, n, wrong in top if qid in questions]
+
+
+def _topics_in_open_rounds() -> set[int]:
+    now = timezone.now()
+    open_rounds = Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
+    drawn = Q(quiz__contest_round__in=open_rounds) | Q(quiz__contest_round_for_staff__in=open_rounds)
+    return set(QuizDrawRule.objects.filter(drawn).values_list("topic_id", flat=True))
 
 
 # --- Everything the dashboard and the report show ---------------------------------------------------

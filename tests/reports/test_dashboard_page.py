@@ -121,8 +121,8 @@ def _more_people_and_answers(scenario, commune) -> None:
 # certificates) and the filter form's choices. None per unit, person, entry or answer.
 DASHBOARD_QUERIES = 24
 # Session, user, two permission look-ups, the units, then the topic tally, the topics, the
-# question tally's five most missed and those questions.
-WEAK_QUERIES = 11
+# question tally's five most missed, those questions, and the topics open contest rounds draw from.
+WEAK_QUERIES = 12
 
 
 def test_it_runs_a_fixed_number_of_queries(organiser_client, scenario, commune, django_assert_num_queries):
@@ -156,3 +156,28 @@ def test_it_sends_anonymous_people_to_log_in(client):
 @pytest.mark.parametrize("who", ["staff_a_client", "resident_client"])
 def test_it_is_hidden_from_staff_and_residents(request, who):
     assert request.getfixturevalue(who).get(URL).status_code == 404
+
+
+def test_explanations_of_questions_an_open_round_can_draw_are_for_organisers_only(
+        manager_client, organiser_client, scenario):
+    # Unit managers and staff take part in contests: an explanation gives the answer away.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizzes.contests.models import Round
+    from quizzes.models import Question
+
+    managers_page = manager_client.get(WEAK, PERIOD).content.decode()
+    shown = [q for q in Question.objects.all() if q.explanation and q.explanation in managers_page]
+    assert shown, "the scenario's most missed questions show their explanations while no round is open"
+    question = shown[0]
+    round_ = Round.objects.first()
+    round_.quiz.draw_rules.get_or_create(topic=question.topic, defaults={"count": 1})
+    now = timezone.now()
+    Round.objects.filter(pk=round_.pk).update(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
+    withheld = "Phần giải thích sẽ hiện khi các vòng thi có thể rút câu hỏi này đã kết thúc."
+    managers_page = manager_client.get(WEAK, PERIOD).content.decode()
+    organisers_page = organiser_client.get(WEAK, PERIOD).content.decode()
+    assert withheld in managers_page and question.explanation not in managers_page
+    assert question.explanation in organisers_page and withheld not in organisers_page
