@@ -5,7 +5,8 @@ Guards, in order of importance:
   (PostgreSQL), SQLite serialises writers (BEGIN IMMEDIATE), and a partial unique index catches
   anything that slips through.
 - An answer is saved only while the attempt is open: the attempt row is locked for the save, so a
-  save and a submit never interleave (an acknowledged answer is always graded).
+  save and a submit never interleave (an acknowledged answer is always graded). On SQLite, which
+  has no row locks and serialises writers, the answer's single UPDATE re-checks openness instead.
 - Submitting twice grades once: the attempt row is locked and re-read; a finished attempt is
   returned as it is.
 settings.QUIZ_RACE_GUARDS = False removes the locks, for the tests that prove the races exist.
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet, prefetch_related_objects
 from django.dispatch import Signal
 from django.utils import timezone
@@ -217,30 +218,62 @@ def attempt_save_answer(*, item_id: int, choice_ids: list[int], attempt: Attempt
     except (TypeError, ValueError):
         raise InvalidAnswer() from None
     attempt_pk = attempt.pk if attempt is not None else attempt_id
+    owner = None if attempt is not None else user
+    if not connection.features.has_select_for_update:
+        # SQLite has no row locks: writers take turns on the whole database. The item is read
+        # outside any transaction and the answer written by one UPDATE that re-checks openness
+        # itself, so the write lock is held for that statement only (not for the whole save:
+        # with two workers, waiting for the lock cost more than the save). A submit holds the
+        # lock while grading, so the UPDATE comes wholly before it (graded) or after it
+        # (status no longer open: nothing written, refused below).
+        item = next(iter(_answerable_items(attempt_pk, item_pk, owner)), None)
+        if item is not None and _in_time(item.attempt, now):
+            _check_choices(item, chosen)
+            if _write_answer(item, chosen, now, only_if_open=True):
+                return item
     with transaction.atomic():
-        # The common case in one narrow read: the item with its attempt's status and deadline,
-        # the attempt row locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
-        items = (AttemptQuestion.objects.select_related("attempt").order_by()
-                 .only("position", "type", "choices", "attempt__status", "attempt__deadline")
-                 .filter(pk=item_pk, attempt_id=attempt_pk))
-        if attempt is None:
-            items = items.filter(attempt__user_id=user.pk)
+        items = _answerable_items(attempt_pk, item_pk, owner)
         if _guards_on():
+            # The attempt row locked, so a save and a submit of one attempt take turns.
             items = items.select_for_update(of=("attempt",))
         item = next(iter(items), None)
-        if item is None or item.attempt.status != AttemptStatus.OPEN or now > item.attempt.deadline + _grace():
-            _refuse_answer(attempt_pk, user=None if attempt is not None else user, now=now)
+        if item is None or not _in_time(item.attempt, now):
+            _refuse_answer(attempt_pk, user=owner, now=now)
             # Reached only when the attempt was closed here: committed on leaving the block, and
             # refused after it (raising inside would roll the closing back after its signal).
             closed = True
         else:
             closed = False
             _check_choices(item, chosen)
-            AttemptQuestion.objects.filter(pk=item.pk).update(selected=chosen, answered_at=now)
-            item.selected, item.answered_at = chosen, now
+            _write_answer(item, chosen, now)
     if closed:
         raise AttemptClosed()
     return item
+
+
+def _answerable_items(attempt_pk: int, item_pk: int, owner: User | None) -> QuerySet[AttemptQuestion]:
+    """The item, if it belongs to the attempt (and the attempt to `owner`), with what deciding
+    needs: one narrow read, the attempt's status and deadline joined."""
+    items = (AttemptQuestion.objects.select_related("attempt").order_by()
+             .only("position", "type", "choices", "attempt__status", "attempt__deadline")
+             .filter(pk=item_pk, attempt_id=attempt_pk))
+    if owner is not None:
+        items = items.filter(attempt__user_id=owner.pk)
+    return items
+
+
+def _in_time(attempt: Attempt, now: datetime) -> bool:
+    return attempt.status == AttemptStatus.OPEN and now <= attempt.deadline + _grace()
+
+
+def _write_answer(item: AttemptQuestion, chosen: list[int], now: datetime, *, only_if_open: bool = False) -> bool:
+    items = AttemptQuestion.objects.filter(pk=item.pk)
+    if only_if_open:
+        items = items.filter(attempt__status=AttemptStatus.OPEN, attempt__deadline__gte=now - _grace())
+    if not items.update(selected=chosen, answered_at=now):
+        return False
+    item.selected, item.answered_at = chosen, now
+    return True
 
 
 def _refuse_answer(attempt_pk: int, *, user: User | None, now: datetime) -> None:
