@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound, PermissionDenied, Throttled
 from rest_framework.pagination import PageNumberPagination
@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from accounts.ratelimit import client_fingerprint, client_ip
 from quizzes.access import quiz_available_to
+from quizzes.api.authentication import TokenAuthentication
 from quizzes.api.parsers import LimitedJSONParser
 from quizzes.api.serializers import (
     IDEMPOTENCY_KEY_HELP,
