@@ -30,7 +30,8 @@ from tests.quizzes.attempt_factories import make_quiz_with_questions
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CLIENTS = 4
-QUESTIONS = 8
+# Enough answers that the run outlasts several kills (a save takes about a millisecond now).
+QUESTIONS = 30
 # Clients give up (and the test fails) after this; the run takes ~10 s on an idle machine.
 PATIENCE = 45
 KILL_EVERY = 0.3
