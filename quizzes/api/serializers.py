@@ -50,10 +50,15 @@ class ErrorSerializer(serializers.Serializer):
 # --- Authentication ----------------------------------------------------------------------------
 
 
+# Django refuses NUL characters in any text field; saying so in the schema (as a pattern) keeps
+# clients, and schemathesis, from sending what can only be refused.
+NO_NUL = r"^[^\x00]*$"
+
+
 class TokenInputSerializer(serializers.Serializer):
-    username = StrictCharField(min_length=1, max_length=254, help_text=_("Phone number or email address."))
-    password = StrictCharField(min_length=1, max_length=128, trim_whitespace=False,
-                                     style={"input_type": "password"})
+    username = StrictRegexField(NO_NUL, min_length=1, max_length=254, help_text=_("Phone number or email address."))
+    password = StrictRegexField(NO_NUL, min_length=1, max_length=128, trim_whitespace=False,
+                                style={"input_type": "password"})
 
 
 class TokenOutputSerializer(serializers.Serializer):
