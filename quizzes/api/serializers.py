@@ -56,7 +56,10 @@ NO_NUL = r"^[^\x00]*$"
 
 
 class TokenInputSerializer(serializers.Serializer):
-    username = StrictRegexField(NO_NUL, min_length=1, max_length=254, help_text=_("Phone number or email address."))
+    # Not trimmed here: the schema cannot say which characters Python counts as white space, so a
+    # login of only spaces reaches the backend (which trims it) and is refused as wrong (401).
+    username = StrictRegexField(NO_NUL, min_length=1, max_length=254, trim_whitespace=False,
+                                help_text=_("Phone number or email address."))
     password = StrictRegexField(NO_NUL, min_length=1, max_length=128, trim_whitespace=False,
                                 style={"input_type": "password"})
 

@@ -81,3 +81,12 @@ def test_a_number_is_not_a_login(anon, staff_a):
         "username": ["Giá trị không phải là chuỗi ký tự hợp lệ."],
         "password": ["Giá trị không phải là chuỗi ký tự hợp lệ."],
     }
+
+
+@pytest.mark.parametrize("blank", [" ", "\u001c", "\t\n"])
+def test_a_login_of_only_white_space_is_a_wrong_login_not_a_malformed_request(anon, blank):
+    # The schema allows any text without NUL; what Python counts as white space is the backend's
+    # business, which refuses it like any unknown login.
+    response = anon.post(URL, {"username": blank, "password": "sai-mat-khau"}, format="json")
+    assert response.status_code == 401
+    assert not Token.objects.exists()
