@@ -41,6 +41,7 @@ from quizzes.services.errors import (
     InvalidAnswer,
     NoAttemptsLeft,
     NotEnoughQuestions,
+    OneAnswerOnly,
     QuizError,
     QuizNotOpen,
 )
@@ -296,13 +297,7 @@ def _check_choices(item: AttemptQuestion, chosen: list[int]) -> None:
     if not set(chosen) <= valid:
         raise InvalidAnswer()
     if item.type != QuestionType.MULTIPLE and len(chosen) > 1:
-        raise InvalidAnswer(_one_answer_message())
-
-
-def _one_answer_message() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("This question takes exactly one answer.")
+        raise OneAnswerOnly()
 
 
 def attempt_submit(*, attempt: Attempt | None = None, attempt_id: int | None = None, user: User | None = None,

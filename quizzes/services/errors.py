@@ -35,3 +35,9 @@ class NotEnoughQuestions(QuizError):
     code = "not_enough_questions"
     status = 409
     default_message = _("The question bank does not have enough published questions for this quiz.")
+
+
+class OneAnswerOnly(InvalidAnswer):
+    # Same code and status as InvalidAnswer (clients need not tell them apart); only the message
+    # says what was wrong.
+    default_message = _("This question takes exactly one answer.")
