@@ -120,6 +120,20 @@ def page_without_js(new_context) -> Iterator[Page]:
     watch.assert_clean()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None,
+                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+    """On SQLite, a test database in a file, as in production. Django's default for tests is an
+    in-memory database in shared-cache mode, where a read in the test thread makes the server
+    thread's write fail at once with "database table is locked" instead of waiting its turn
+    (WAL and the busy timeout do not apply there): a browser test would fail by chance."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "e2e.sqlite3")
+
+
 @pytest.fixture
 def live(live_server, transactional_db) -> str:
     """The live server's base URL, with a database the server thread and the test both see."""

@@ -56,8 +56,9 @@ def test_an_attempt_autosaves_survives_a_reload_and_a_dropped_connection(page: P
     expect(page.locator(".countdown-clock")).to_have_text(re.compile(r"^\d\d:\d\d$"))
     check_page(page, shots, "02-attempt")
 
+    item1 = Attempt.objects.get().items.get(position=1)
     page.get_by_label("Phương án 1B").check()
-    expect(page.locator("#q-" + str(Attempt.objects.get().items.get(position=1).pk) + " .saved")).to_have_text(SAVED)
+    expect(page.locator(f"#saved-{item1.pk}")).to_have_text(SAVED)
     page.reload()
     expect(page.get_by_label("Phương án 1B")).to_be_checked()
     check_page(page, shots, "03-reloaded")

@@ -47,3 +47,19 @@ def test_a_page_visited_without_an_accessibility_check_is_reported(page: Page, p
 
     assert_accessible(page)
     page_watch.assert_clean()
+
+
+def test_on_sqlite_the_server_and_the_test_share_a_database_file_that_waits_for_its_lock(live: str):
+    """The server thread writes while the test reads: that only works reliably on a file with WAL and
+    a busy timeout, as in production (see django_db_modify_db_settings in conftest.py)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite has an in-memory test database")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal_mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout")
+        busy_timeout = cursor.fetchone()[0]
+    assert not connection.is_in_memory_db()
+    assert (journal_mode, busy_timeout) == ("wal", 20000)
