@@ -58,19 +58,19 @@ def tally_day(moment) -> date:
 
 
 def tallies_record(*, attempt: Attempt) -> None:
-    """Add one just-graded attempt to the tallies (one read of its answers, three upserts)."""
+    """Add one just-graded attempt to the tallies: three upserts. The graded items and the person
+    are those the attempt carries (the grading leaves both on it), read only if it does not."""
     if attempt.submitted_at is None:
         return
     using = attempt._state.db or DEFAULT_DB_ALIAS
-    items = list(attempt.items.using(using).values_list("question_id", "topic_id_snapshot", "is_correct",
-                                                        "attempt__user__unit_id"))
-    unit_id = items[0][3] if items else attempt.user.unit_id
+    unit_id = attempt.user.unit_id
     if unit_id is None:
         return
     day, quiz_id = tally_day(attempt.submitted_at), attempt.quiz_id
     topics: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     questions: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for question_id, topic_id, is_correct, _unit in items:
+    for item in attempt.items.all():
+        question_id, topic_id, is_correct = item.question_id, item.topic_id_snapshot, item.is_correct
         for counts, key in ((topics, topic_id), (questions, question_id)):
             if key is not None:
                 counts[key][0] += 1

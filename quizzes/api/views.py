@@ -44,6 +44,8 @@ from quizzes.api.serializers import (
     SubmitInputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
+    answer_input,
+    answer_output,
 )
 from quizzes.models import Attempt, AttemptStatus, Quiz, QuizOverride
 from quizzes.services.attempts import (
@@ -263,21 +265,24 @@ class AnswerSaveView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         """Save (or replace, or clear with []) my answer to one question."""
-        try:
-            data = AnswerInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-        except APIException:
-            # Someone else's attempt stays 404 whatever the body, as if it had been read first.
-            _get_attempt_for_user(request, pk)
-            raise
+        answer = answer_input(request.data)
+        if answer is None:
+            try:
+                data = AnswerInputSerializer(data=request.data)
+                data.is_valid(raise_exception=True)
+            except APIException:
+                # Someone else's attempt stays 404 whatever the body, as if it had been read first.
+                _get_attempt_for_user(request, pk)
+                raise
+            answer = data.validated_data["item"], data.validated_data["choices"]
         try:
             # The ownership check, the lock and the item in one read (no separate fetch of the
             # attempt: a save is the API's most frequent request).
             item = attempt_save_answer(attempt_id=_pk_or_404(pk), user=request.user,
-                                       item_id=data.validated_data["item"], choice_ids=data.validated_data["choices"])
+                                       item_id=answer[0], choice_ids=answer[1])
         except AttemptNotFound:
             raise Http404 from None
-        return Response(AnswerOutputSerializer(item).data)
+        return Response(answer_output(item))
 
 
 class AttemptSubmitView(ApiView):

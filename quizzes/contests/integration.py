@@ -7,8 +7,8 @@ from __future__ import annotations
 from quizzes.access import register_quiz_gate
 from quizzes.models import Quiz
 
-# Round quizzes carry this slug prefix (Round.clean enforces it): the gate then costs no query
-# for every other quiz, whose pages pin their query counts.
+# Round quizzes carry this slug prefix (a round cannot be saved otherwise): the gate, the
+# standings and the pages then cost no query for every other quiz.
 CONTEST_QUIZ_PREFIX = "contest-"
 
 
@@ -27,6 +27,15 @@ def contest_quiz_gate(quiz: Quiz, user) -> bool:
     except QuizError:
         return False
     return round_quiz_for(round_=round_, user=user).pk == quiz.pk
+
+
+def contest_attempt_finished(sender, attempt, **kwargs) -> None:
+    """attempt_finished receiver: a round's graded attempt updates the person's standing."""
+    if not attempt.quiz.slug.startswith(CONTEST_QUIZ_PREFIX):
+        return
+    from quizzes.contests.standings import standing_refresh
+
+    standing_refresh(attempt=attempt)
 
 
 def contest_start_guard(*, quiz: Quiz, user, client_ip: str | None) -> None:
@@ -79,10 +88,9 @@ def register() -> None:
     if _registered:
         return
     _registered = True
-    from quizzes.contests.standings import on_attempt_finished
     from quizzes.services.attempts import attempt_finished
 
-    attempt_finished.connect(on_attempt_finished, dispatch_uid="contests.standings")
+    attempt_finished.connect(contest_attempt_finished, dispatch_uid="contests.standings")
     register_quiz_gate(contest_quiz_gate)
     from quizzes.services.attempts import START_GUARDS
 

@@ -135,10 +135,15 @@ class Round(models.Model):
         return f"{self.contest} — {self.label}"
 
     def save(self, *args, **kwargs) -> None:
+        # Not only in forms: the engine knows a round's quiz by its slug alone (integration.py),
+        # so a round whose quiz lacks the prefix would silently keep no standings.
+        errors = self._quiz_slug_errors()
+        if errors:
+            raise ValidationError(errors)
         super().save(*args, **kwargs)
         self.sync_quiz_windows()
 
-    def clean(self) -> None:
+    def _quiz_slug_errors(self) -> dict:
         from quizzes.contests.integration import CONTEST_QUIZ_PREFIX
 
         errors = {}
@@ -147,6 +152,10 @@ class Round(models.Model):
             if quiz is not None and not quiz.slug.startswith(CONTEST_QUIZ_PREFIX):
                 errors[field] = _('The quiz of a round must have a slug starting with "%(prefix)s".') % {
                     "prefix": CONTEST_QUIZ_PREFIX}
+        return errors
+
+    def clean(self) -> None:
+        errors = self._quiz_slug_errors()
         if self.quiz_id and self.quiz_id == self.staff_quiz_id:
             errors["staff_quiz"] = _("The staff quiz must be another quiz than the round's quiz.")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:

@@ -95,10 +95,6 @@ def standing_refresh(*, attempt: Attempt) -> Standing | None:
     return standing
 
 
-def on_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:
-    standing_refresh(attempt=attempt)
-
-
 def provisional_rank(standing: Standing) -> int:
     """1 + the people ahead by score, then time, then submission time. Two small queries: the
     buckets ahead (bounded by questions × seconds) and the people ahead inside this second."""

@@ -21,10 +21,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
+from accounts import rows
 from accounts.models import User
 from quizzes.models import (
     Attempt,
@@ -36,6 +37,7 @@ from quizzes.models import (
     Quiz,
     QuizOverride,
 )
+from quizzes.services import statements
 from quizzes.services.errors import (
     AttemptClosed,
     InvalidAnswer,
@@ -188,15 +190,13 @@ def _create_attempt(*, quiz: Quiz, user: User, now: datetime, rng: random.Random
 
 
 def _lock(attempt_pk: int, *, user: User | None = None) -> Attempt | None:
-    """The attempt re-read inside the transaction, its row locked (not the quiz's: FOR UPDATE OF),
-    so that saves, submits and closings of one attempt take turns. With `user`, None unless the
-    attempt is that person's."""
-    attempts = Attempt.objects.select_related("quiz").filter(pk=attempt_pk)
-    if user is not None:
-        attempts = attempts.filter(user_id=user.pk)
-    if _guards_on():
-        attempts = attempts.select_for_update(of=("self",))
-    return attempts.first()
+    """The attempt and its quiz re-read inside the transaction, the attempt's row locked (not the
+    quiz's), so that saves, submits and closings of one attempt take turns. With `user`, None
+    unless the attempt is that person's."""
+    return statements.attempt_with_quiz(
+        attempt_pk, owner_pk=user.pk if user is not None else None,
+        lock=_guards_on() and connection.features.has_select_for_update,
+    )
 
 
 class AttemptNotFound(Exception):
@@ -220,6 +220,8 @@ def attempt_save_answer(*, item_id: int, choice_ids: list[int], attempt: Attempt
         raise InvalidAnswer() from None
     attempt_pk = attempt.pk if attempt is not None else attempt_id
     owner = None if attempt is not None else user
+    where = {"attempt_pk": attempt_pk, "item_pk": item_pk, "owner_pk": owner.pk if owner is not None else None,
+             "open_since": now - _grace()}
     if not connection.features.has_select_for_update:
         # SQLite has no row locks: writers take turns on the whole database. The item is read
         # outside any transaction and the answer written by one UPDATE that re-checks openness
@@ -227,18 +229,16 @@ def attempt_save_answer(*, item_id: int, choice_ids: list[int], attempt: Attempt
         # with two workers, waiting for the lock cost more than the save). A submit holds the
         # lock while grading, so the UPDATE comes wholly before it (graded) or after it
         # (status no longer open: nothing written, refused below).
-        item = next(iter(_answerable_items(attempt_pk, item_pk, owner)), None)
-        if item is not None and _in_time(item.attempt, now):
+        item = statements.answerable_item(**where)
+        if item is not None:
             _check_choices(item, chosen)
-            if _write_answer(item, chosen, now, only_if_open=True):
+            if statements.write_answer(item, chosen, now, open_since=where["open_since"]):
                 return item
     with transaction.atomic():
-        items = _answerable_items(attempt_pk, item_pk, owner)
-        if _guards_on():
-            # The attempt row locked, so a save and a submit of one attempt take turns.
-            items = items.select_for_update(of=("attempt",))
-        item = next(iter(items), None)
-        if item is None or not _in_time(item.attempt, now):
+        # The attempt row locked, so a save and a submit of one attempt take turns.
+        item = statements.answerable_item(
+            **where, lock=_guards_on() and connection.features.has_select_for_update)
+        if item is None:
             _refuse_answer(attempt_pk, user=owner, now=now)
             # Reached only when the attempt was closed here: committed on leaving the block, and
             # refused after it (raising inside would roll the closing back after its signal).
@@ -246,35 +246,10 @@ def attempt_save_answer(*, item_id: int, choice_ids: list[int], attempt: Attempt
         else:
             closed = False
             _check_choices(item, chosen)
-            _write_answer(item, chosen, now)
+            statements.write_answer(item, chosen, now)
     if closed:
         raise AttemptClosed()
     return item
-
-
-def _answerable_items(attempt_pk: int, item_pk: int, owner: User | None) -> QuerySet[AttemptQuestion]:
-    """The item, if it belongs to the attempt (and the attempt to `owner`), with what deciding
-    needs: one narrow read, the attempt's status and deadline joined."""
-    items = (AttemptQuestion.objects.select_related("attempt").order_by()
-             .only("position", "type", "choices", "attempt__status", "attempt__deadline")
-             .filter(pk=item_pk, attempt_id=attempt_pk))
-    if owner is not None:
-        items = items.filter(attempt__user_id=owner.pk)
-    return items
-
-
-def _in_time(attempt: Attempt, now: datetime) -> bool:
-    return attempt.status == AttemptStatus.OPEN and now <= attempt.deadline + _grace()
-
-
-def _write_answer(item: AttemptQuestion, chosen: list[int], now: datetime, *, only_if_open: bool = False) -> bool:
-    items = AttemptQuestion.objects.filter(pk=item.pk)
-    if only_if_open:
-        items = items.filter(attempt__status=AttemptStatus.OPEN, attempt__deadline__gte=now - _grace())
-    if not items.update(selected=chosen, answered_at=now):
-        return False
-    item.selected, item.answered_at = chosen, now
-    return True
 
 
 def _refuse_answer(attempt_pk: int, *, user: User | None, now: datetime) -> None:
@@ -316,6 +291,9 @@ def attempt_submit(*, attempt: Attempt | None = None, attempt_id: int | None = N
                            user=None if attempt is not None else user)
             if locked is None:
                 raise AttemptNotFound()
+            if attempt is None:
+                # The person it was checked against: the receivers need not read them again.
+                Attempt.user.field.set_cached_value(locked, user)
         if locked.status != AttemptStatus.OPEN:
             return locked
         return _finish(locked, now=now, key=key)
@@ -326,18 +304,13 @@ def _finish(attempt: Attempt, *, now: datetime, key: str = "") -> Attempt:
     late = now > attempt.deadline + _grace()
     finished_at = min(now, attempt.deadline) if late or now > attempt.deadline else now
     # Read now, under the lock (never a list cached before it), and kept on the attempt as if
-    # prefetched: the graded items are what a review shows next.
-    getattr(attempt, "_prefetched_objects_cache", {}).pop("items", None)
-    prefetch_related_objects([attempt], "items")
-    items = list(attempt.items.all())
-    right, wrong = [], []
+    # prefetched: the graded items are what a review and the attempt_finished receivers use next.
+    items = statements.attempt_items(attempt)
     for item in items:
         item.is_correct = item.grade()
-        (right if item.is_correct else wrong).append(item.pk)
-    # Two plain UPDATEs: bulk_update's CASE per row was a third of a submit (make bench).
-    for flag, pks in ((True, right), (False, wrong)):
-        if pks:
-            AttemptQuestion.objects.filter(pk__in=pks).update(is_correct=flag)
+    right = [item.pk for item in items if item.is_correct]
+    statements.grade_items(attempt, right)
+    _keep_as_prefetched(attempt, "items", items)
     correct = len(right)
     attempt.status = AttemptStatus.EXPIRED if late else AttemptStatus.SUBMITTED
     attempt.submitted_at = finished_at
@@ -347,11 +320,20 @@ def _finish(attempt: Attempt, *, now: datetime, key: str = "") -> Attempt:
     attempt.passed = attempt.score_percent >= attempt.quiz.pass_mark_percent
     attempt.duration_ms = max(0, int((finished_at - attempt.started_at).total_seconds() * 1000))
     attempt.submit_key = key[:64]
-    attempt.save(update_fields=[
+    rows.update(attempt, (
         "status", "submitted_at", "score", "max_score", "score_percent", "passed", "duration_ms", "submit_key",
-    ])
+    ))
     attempt_finished.send(sender=Attempt, attempt=attempt)
     return attempt
+
+
+def _keep_as_prefetched(instance, name: str, objects: list) -> None:
+    """instance.<name>.all() answers `objects` without a query, as after prefetch_related."""
+    cached = getattr(instance, name).all()
+    cached._result_cache, cached._prefetch_done = objects, True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = cached
 
 
 def _percent(correct: int, total: int) -> Decimal:

@@ -73,7 +73,7 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
         start = timezone.make_aware(datetime(2025, 3, 1, 7))
         rounds = []
         for r in range(4):
-            quiz = Quiz.objects.create(title=f"Tuần {r + 1}", slug=f"bench-vong-{r + 1}")
+            quiz = Quiz.objects.create(title=f"Tuần {r + 1}", slug=f"contest-bench-vong-{r + 1}")
             rounds.append(Round.objects.create(contest=contest, number=r + 1, quiz=quiz,
                                                opens_at=start + timedelta(days=7 * r),
                                                closes_at=start + timedelta(days=7 * r + 6)))

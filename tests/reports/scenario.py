@@ -109,7 +109,7 @@ def build(*, unit_a: Unit, unit_b: Unit, village: Unit, organiser: User, manager
     rounds = []
     for number, (opens, closes) in enumerate([(at(1, 2), at(28, 2, 20)), (at(1), at(15, 3, 20)),
                                               (at(16), at(31, 3, 20))]):
-        quiz = Quiz.objects.create(title=f"Vòng {number}", slug=f"cchc-2025-vong-{number}")
+        quiz = Quiz.objects.create(title=f"Vòng {number}", slug=f"contest-cchc-2025-vong-{number}")
         rounds.append(Round.objects.create(contest=contest, number=number, quiz=quiz, opens_at=opens,
                                            closes_at=closes))
     r0, r1, r2 = rounds

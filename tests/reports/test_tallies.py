@@ -98,13 +98,25 @@ def test_a_grading_rolled_back_leaves_no_tally(quiz, staff_a):
     assert Attempt.objects.get().status == "open"
 
 
-def test_recording_one_attempt_takes_four_queries(quiz, staff_a, django_assert_num_queries):
+def test_recording_a_just_graded_attempt_takes_three_upserts(quiz, staff_a, django_assert_num_queries):
     attempt = _take(quiz, staff_a, right=1, when=_local(10, 9))
     AttemptTally.objects.all().delete()
-    # The attempt's answers with its person's unit, then one upsert per tally.
-    with django_assert_num_queries(4):
+    # The grading left the graded items and the person on the attempt: one upsert per tally.
+    with django_assert_num_queries(3):
         tallies_record(attempt=attempt)
     assert AttemptTally.objects.get().attempts == 1
+
+
+def test_an_attempt_read_afresh_is_recorded_the_same(quiz, staff_a, django_assert_num_queries):
+    graded = _take(quiz, staff_a, right=1, when=_local(10, 9))
+    expected = _rows()
+    for tally in (AttemptTally, TopicTally, QuestionTally):
+        tally.objects.all().delete()
+    afresh = Attempt.objects.get(pk=graded.pk)
+    # Its items and its person are read first.
+    with django_assert_num_queries(5):
+        tallies_record(attempt=afresh)
+    assert _rows() == expected
 
 
 def test_people_without_a_unit_are_not_counted(quiz):

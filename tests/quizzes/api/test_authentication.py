@@ -33,6 +33,18 @@ def test_it_returns_the_tokens_person_and_the_token(staff_a):
     assert auth.created == token.created  # read when asked for
 
 
+def test_every_field_of_the_person_is_loaded_and_equal_to_the_orms(staff_a):
+    staff_a.last_login = staff_a.date_joined
+    staff_a.save(update_fields=["last_login"])
+    token = Token.objects.create(user=staff_a)
+    user, _auth = _authenticate(token.key)
+    from_orm = type(staff_a).objects.get(pk=staff_a.pk)
+    assert user.get_deferred_fields() == set()
+    assert {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields} == {
+        f.attname: getattr(from_orm, f.attname) for f in user._meta.concrete_fields}
+    assert user._state.adding is False
+
+
 def test_an_unknown_token_is_401_in_vietnamese(anon, staff_a):
     anon.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     response = anon.get("/api/quizzes/")

@@ -54,3 +54,20 @@ def test_a_person_s_rank_takes_two_queries(village, django_assert_num_queries):
     standing = Standing.objects.order_by("score", "-duration_ms").first()
     with django_assert_num_queries(2):
         assert provisional_rank(standing) == 5
+
+
+def test_a_round_cannot_be_saved_with_a_quiz_not_marked_as_a_contests(resident):
+    """The engine tells a round's quiz by its slug alone, without a query: a round saved in code
+    (not only through a form) with another quiz is refused, so no round goes without standings."""
+    from django.core.exceptions import ValidationError
+
+    from tests.quizzes.attempt_factories import make_quiz_with_questions
+
+    round_ = make_round()
+    for field in ("quiz", "staff_quiz"):
+        setattr(round_, field, make_quiz_with_questions(2, slug=f"bai-thuong-{field.replace('_', '-')}"))
+        with pytest.raises(ValidationError) as refused:
+            round_.save()
+        assert field in refused.value.message_dict
+        round_.refresh_from_db()
+

@@ -1,0 +1,166 @@
+"""The statements of an attempt's busiest moments, written once in SQL from the models' own names.
+
+Saving an answer is the quiz API's most frequent request (one for every tap on a choice, from
+every participant of a contest at once) and submitting the next; compiled by the ORM on each
+request, their few queries were most of their time (make bench, tests/bench/run.py). Here they
+are plain statements with bound parameters, and their rows come back as ordinary model instances
+through accounts/rows.py. Only the paths where everything is in order use them: when a statement
+finds nothing, services/attempts.py works out why with the ORM.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+
+from django.db import connection
+
+from accounts import rows
+from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, Quiz
+
+# What the attempt page and the API answer a save with: the item's id, attempt, position, type
+# and choices.
+SAVED_ITEM_FIELDS = ("id", "attempt", "position", "type", "choices")
+
+
+def _attempt_open(alias: str) -> str:
+    """The attempt `alias` is open and its deadline plus grace not passed (parameters: the open
+    status, then the earliest deadline still open, i.e. now minus the grace)."""
+    return f"{alias}.{rows.column(Attempt, 'status')} = %s AND {alias}.{rows.column(Attempt, 'deadline')} >= %s"
+
+
+def _open_params(open_since: datetime) -> list:
+    return [AttemptStatus.OPEN.value, rows.param(Attempt, "deadline", open_since)]
+
+
+# --- Saving an answer --------------------------------------------------------------------------
+
+@cache
+def _answerable_item_sql(*, owned: bool, lock: bool) -> str:
+    item = rows.columns(AttemptQuestion, "i", SAVED_ITEM_FIELDS)
+    owner = f" AND a.{rows.column(Attempt, 'user')} = %s" if owned else ""
+    # FOR UPDATE OF the attempt only: a save and a submit of one attempt take turns.
+    locking = " FOR UPDATE OF a" if lock else ""
+    # Only the models' own names are interpolated; every value is a bound parameter.
+    item_attempt = f"i.{rows.column(AttemptQuestion, 'attempt')}"
+    return (
+        f"SELECT {item.sql} FROM {rows.table(AttemptQuestion)} i "  # noqa: S608
+        f"INNER JOIN {rows.table(Attempt)} a ON a.{rows.column(Attempt, 'id')} = {item_attempt} "
+        f"WHERE i.{rows.column(AttemptQuestion, 'id')} = %s AND {item_attempt} = %s "
+        f"AND {_attempt_open('a')}{owner}{locking}"
+    )
+
+
+def answerable_item(*, attempt_pk: int, item_pk: int, owner_pk: int | None, open_since: datetime,
+                    lock: bool = False) -> AttemptQuestion | None:
+    """The item (SAVED_ITEM_FIELDS only) if it belongs to the attempt, the attempt to `owner_pk`
+    (when given), and the attempt is open with its deadline at or after `open_since`; otherwise
+    None. With `lock`, the attempt row stays locked until the transaction ends (PostgreSQL)."""
+    params = [item_pk, attempt_pk, *_open_params(open_since)]
+    if owner_pk is not None:
+        params.append(owner_pk)
+    with connection.cursor() as cursor:
+        cursor.execute(_answerable_item_sql(owned=owner_pk is not None, lock=lock), params)
+        row = cursor.fetchone()
+    return None if row is None else rows.columns(AttemptQuestion, "i", SAVED_ITEM_FIELDS).instance(row)
+
+
+@cache
+def _write_answer_sql(*, only_if_open: bool) -> str:
+    table = rows.table(AttemptQuestion)
+    condition = ""
+    if only_if_open:
+        condition = (
+            f" AND EXISTS (SELECT 1 FROM {rows.table(Attempt)} a "  # noqa: S608
+            f"WHERE a.{rows.column(Attempt, 'id')} = {table}.{rows.column(AttemptQuestion, 'attempt')} "
+            f"AND {_attempt_open('a')})"
+        )
+    return (
+        f"UPDATE {table} SET {rows.column(AttemptQuestion, 'selected')} = %s, "  # noqa: S608
+        f"{rows.column(AttemptQuestion, 'answered_at')} = %s WHERE {rows.column(AttemptQuestion, 'id')} = %s{condition}"
+    )
+
+
+def write_answer(item: AttemptQuestion, chosen: list[int], now: datetime, *,
+                 open_since: datetime | None = None) -> bool:
+    """Write the answer onto the item; with `open_since`, only if its attempt is still open with
+    its deadline at or after it (one statement, so SQLite's write lock is held for it alone).
+    False when nothing was written."""
+    params = [rows.param(AttemptQuestion, "selected", chosen), rows.param(AttemptQuestion, "answered_at", now),
+              item.pk]
+    if open_since is not None:
+        params += _open_params(open_since)
+    with connection.cursor() as cursor:
+        cursor.execute(_write_answer_sql(only_if_open=open_since is not None), params)
+        written = cursor.rowcount
+    if not written:
+        return False
+    item.selected, item.answered_at = chosen, now
+    return True
+
+
+# --- Grading -----------------------------------------------------------------------------------
+
+@cache
+def _attempt_with_quiz_sql(*, owned: bool, lock: bool) -> str:
+    owner = f" AND a.{rows.column(Attempt, 'user')} = %s" if owned else ""
+    locking = " FOR UPDATE OF a" if lock else ""
+    return (
+        f"SELECT {rows.columns(Attempt, 'a').sql}, {rows.columns(Quiz, 'q').sql} "  # noqa: S608
+        f"FROM {rows.table(Attempt)} a INNER JOIN {rows.table(Quiz)} q "
+        f"ON q.{rows.column(Quiz, 'id')} = a.{rows.column(Attempt, 'quiz')} "
+        f"WHERE a.{rows.column(Attempt, 'id')} = %s{owner}{locking}"
+    )
+
+
+def attempt_with_quiz(attempt_pk: int, *, owner_pk: int | None = None, lock: bool = False) -> Attempt | None:
+    """The attempt with its quiz (if it is `owner_pk`'s, when given); with `lock`, its row (not
+    the quiz's) locked until the transaction ends."""
+    params = [attempt_pk] if owner_pk is None else [attempt_pk, owner_pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_attempt_with_quiz_sql(owned=owner_pk is not None, lock=lock), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    attempt_columns = rows.columns(Attempt, "a")
+    split = len(attempt_columns.attnames)
+    attempt = attempt_columns.instance(row[:split])
+    Attempt.quiz.field.set_cached_value(attempt, rows.columns(Quiz, "q").instance(row[split:]))
+    return attempt
+
+
+@cache
+def _items_sql() -> str:
+    return (
+        f"SELECT {rows.columns(AttemptQuestion, 'i').sql} FROM {rows.table(AttemptQuestion)} i "  # noqa: S608
+        f"WHERE i.{rows.column(AttemptQuestion, 'attempt')} = %s ORDER BY i.{rows.column(AttemptQuestion, 'position')}"
+    )
+
+
+def attempt_items(attempt: Attempt) -> list[AttemptQuestion]:
+    """The attempt's items in order, each knowing its attempt (no query to reach it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_items_sql(), [attempt.pk])
+        found = cursor.fetchall()
+    item_columns = rows.columns(AttemptQuestion, "i")
+    items = [item_columns.instance(row) for row in found]
+    for item in items:
+        AttemptQuestion.attempt.field.set_cached_value(item, attempt)
+    return items
+
+
+def grade_items(attempt: Attempt, right: list[int]) -> None:
+    """Mark the attempt's items `right` correct and every other one wrong, in one statement."""
+    table, pk = rows.table(AttemptQuestion), rows.column(AttemptQuestion, "id")
+    flag = rows.column(AttemptQuestion, "is_correct")
+    if right:
+        # The list of ids varies, so this statement is built each time (from names only).
+        value = f"CASE WHEN {pk} IN ({', '.join(['%s'] * len(right))}) THEN %s ELSE %s END"
+        params = [*right, True, False]
+    else:
+        value, params = "%s", [False]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {flag} = {value} WHERE {rows.column(AttemptQuestion, 'attempt')} = %s",  # noqa: S608
+            [*params, attempt.pk],
+        )

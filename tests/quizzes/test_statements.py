@@ -1,0 +1,89 @@
+"""The hand-written statements of saving and grading (quizzes/services/statements.py, through
+accounts/rows.py) load exactly what the ORM loads: every field, converted the same way, on
+SQLite and on PostgreSQL (make test-pg)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from quizzes.models import Attempt, AttemptQuestion
+from quizzes.services import statements
+from quizzes.services.attempts import attempt_save_answer, attempt_submit
+from tests.quizzes.attempt_factories import correct_ids, make_quiz_with_questions, start
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+@pytest.fixture
+def graded(staff_a) -> Attempt:
+    attempt = start(make_quiz_with_questions(3), staff_a)
+    first = attempt.items.order_by("position").first()
+    attempt_save_answer(attempt=attempt, item_id=first.pk, choice_ids=correct_ids(first))
+    return attempt_submit(attempt=attempt)
+
+
+def test_the_attempt_and_its_quiz_are_the_orms(graded, staff_a):
+    loaded = statements.attempt_with_quiz(graded.pk)
+    from_orm = Attempt.objects.select_related("quiz").get(pk=graded.pk)
+    assert _fields(loaded) == _fields(from_orm)
+    assert _fields(loaded.quiz) == _fields(from_orm.quiz)
+    assert loaded.get_deferred_fields() == set() and loaded.quiz.get_deferred_fields() == set()
+    # A decimal stays a Decimal, a datetime is aware, a boolean a bool (SQLite stores 1 and 0).
+    assert type(loaded.score_percent).__name__ == "Decimal"
+    assert loaded.submitted_at.tzinfo is not None and loaded.passed in (True, False)
+
+
+def test_the_attempt_is_found_only_for_its_owner(graded, staff_a, staff_b):
+    assert statements.attempt_with_quiz(graded.pk, owner_pk=staff_a.pk).pk == graded.pk
+    assert statements.attempt_with_quiz(graded.pk, owner_pk=staff_b.pk) is None
+    assert statements.attempt_with_quiz(graded.pk + 1000) is None
+
+
+def test_the_items_are_the_orms_in_order_and_know_their_attempt(graded, django_assert_num_queries):
+    items = statements.attempt_items(graded)
+    from_orm = list(AttemptQuestion.objects.filter(attempt=graded).order_by("position"))
+    assert [_fields(item) for item in items] == [_fields(item) for item in from_orm]
+    assert [item.is_correct for item in items] == [True, False, False]
+    with django_assert_num_queries(0):
+        assert all(item.attempt is graded for item in items)
+
+
+def test_grading_marks_the_right_items_and_every_other_one_wrong(staff_a):
+    attempt = start(make_quiz_with_questions(3), staff_a)
+    first, second, third = attempt.items.order_by("position")
+    statements.grade_items(attempt, [first.pk, third.pk])
+    assert list(attempt.items.order_by("position").values_list("is_correct", flat=True)) == [True, False, True]
+    statements.grade_items(attempt, [])
+    assert list(attempt.items.values_list("is_correct", flat=True)) == [False, False, False]
+
+
+def test_an_item_is_answerable_only_while_its_attempt_is_open_and_in_time(staff_a, staff_b):
+    attempt = start(make_quiz_with_questions(2), staff_a)
+    item = attempt.items.order_by("position").first()
+    now = timezone.now()
+    where = {"attempt_pk": attempt.pk, "item_pk": item.pk}
+    found = statements.answerable_item(**where, owner_pk=staff_a.pk, open_since=now)
+    assert (found.pk, found.position, found.type, found.choices) == (item.pk, item.position, item.type, item.choices)
+    assert statements.answerable_item(**where, owner_pk=staff_b.pk, open_since=now) is None
+    too_late = attempt.deadline + timedelta(seconds=1)
+    assert statements.answerable_item(**where, owner_pk=None, open_since=too_late) is None
+    assert statements.answerable_item(attempt_pk=attempt.pk + 1, item_pk=item.pk, owner_pk=None, open_since=now) is None
+
+
+def test_an_answer_is_written_only_while_the_attempt_is_open_when_asked(staff_a):
+    attempt = start(make_quiz_with_questions(2), staff_a)
+    item = attempt.items.order_by("position").first()
+    now = timezone.now()
+    assert not statements.write_answer(item, [1], now, open_since=attempt.deadline + timedelta(seconds=1))
+    item.refresh_from_db()
+    assert item.selected == [] and item.answered_at is None
+    assert statements.write_answer(item, correct_ids(item), now, open_since=now)
+    item.refresh_from_db()
+    assert (item.selected, item.answered_at) == (correct_ids(item), now)
