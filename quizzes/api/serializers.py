@@ -4,6 +4,8 @@ explanation)."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -144,8 +146,9 @@ class AnswerOutputSerializer(serializers.Serializer):
 
 # An answer save is the API's most frequent request, and a DRF serializer deep-copies its fields
 # each time it is made: for this one flat body, in and out, that was a fifth of the request (make
-# bench). The two functions below do the common case directly; the serializers above remain the
-# contract (the OpenAPI schema) and the judge of everything else, and a test holds them equal.
+# bench). The functions below (and result_output, for a submit) do the common case directly; the
+# serializers remain the contract (the OpenAPI schema) and the judge of everything else, and a
+# test holds them equal.
 _ANSWERED_AT = serializers.DateTimeField()
 
 
@@ -173,6 +176,25 @@ class SubmitInputSerializer(serializers.Serializer):
         IDEMPOTENCY_KEY_PATTERN, required=False, help_text=IDEMPOTENCY_KEY_HELP,
         error_messages={"invalid": _("The idempotency key must be 1 to 64 visible ASCII characters.")},
     )
+
+
+_PLAIN_KEY = re.compile(r"[\x21-\x7e]{1,64}")
+
+
+def submit_input(data, header: str | None) -> str | None:
+    """The idempotency key ("" for none) of a submit that SubmitInputSerializer would take as it
+    is: the key in the header (an empty body) or in the body (no header), plain visible ASCII.
+    None for anything else, which the serializer then judges."""
+    if type(data) is not dict:
+        return None
+    if header is not None:
+        return header if not data and _PLAIN_KEY.fullmatch(header) else None
+    key = data.get("idempotency_key")
+    if not data:
+        return ""
+    if len(data) == 1 and type(key) is str and _PLAIN_KEY.fullmatch(key):
+        return key
+    return None
 
 
 class ReviewChoiceSerializer(serializers.Serializer):
@@ -209,17 +231,41 @@ class ResultOutputSerializer(serializers.Serializer):
     review = serializers.SerializerMethodField()
 
     def get_time_taken_seconds(self, attempt) -> float:
-        return round((attempt.duration_ms or 0) / 1000, 3)
+        return _time_taken_seconds(attempt)
 
     @extend_schema_field(ReviewItemSerializer(many=True, allow_null=True))
     def get_review(self, attempt) -> list[dict] | None:
-        if not self.context.get("review"):
-            return None
-        # Plain dicts in ReviewItemSerializer's shape: nesting serializers for every item and
-        # choice was a fifth of a submit's time (make bench).
-        return [
-            {"position": item.position, "type": item.type, "text": item.text,
-             "choices": [{"id": c["id"], "text": c["text"], "correct": c["correct"]} for c in item.choices],
-             "selected": item.selected, "is_correct": item.is_correct, "explanation": item.explanation}
-            for item in attempt.items.all()
-        ]
+        return _review(attempt) if self.context.get("review") else None
+
+
+def _time_taken_seconds(attempt) -> float:
+    return round((attempt.duration_ms or 0) / 1000, 3)
+
+
+def _review(attempt) -> list[dict]:
+    # Plain dicts in ReviewItemSerializer's shape: nesting serializers for every item and choice
+    # was a fifth of a submit's time (make bench).
+    return [
+        {"position": item.position, "type": item.type, "text": item.text,
+         "choices": [{"id": c["id"], "text": c["text"], "correct": c["correct"]} for c in item.choices],
+         "selected": item.selected, "is_correct": item.is_correct, "explanation": item.explanation}
+        for item in attempt.items.all()
+    ]
+
+
+_SCORE_PERCENT = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
+
+
+def result_output(attempt, *, review: bool) -> dict:
+    """ResultOutputSerializer(attempt, context={"review": review}).data, without making the
+    serializer (a submit answers with it; see answer_input above)."""
+    return {
+        "id": attempt.id, "quiz": attempt.quiz_id, "number": attempt.number, "status": attempt.status,
+        "started_at": _ANSWERED_AT.to_representation(attempt.started_at),
+        "submitted_at": _ANSWERED_AT.to_representation(attempt.submitted_at) if attempt.submitted_at else None,
+        "score": attempt.score, "max_score": attempt.max_score,
+        "score_percent": (_SCORE_PERCENT.to_representation(attempt.score_percent)
+                          if attempt.score_percent is not None else None),
+        "passed": attempt.passed, "time_taken_seconds": _time_taken_seconds(attempt),
+        "review": _review(attempt) if review else None,
+    }

@@ -46,6 +46,8 @@ from quizzes.api.serializers import (
     TokenOutputSerializer,
     answer_input,
     answer_output,
+    result_output,
+    submit_input,
 )
 from quizzes.models import Attempt, AttemptStatus, Quiz, QuizOverride
 from quizzes.services.attempts import (
@@ -297,26 +299,28 @@ class AttemptSubmitView(ApiView):
                     "field; the header wins when both are sent.",
     )
     def post(self, request: Request, pk: int) -> Response:
-        try:
-            data = SubmitInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            header = request.headers.get("Idempotency-Key")
-            if header is not None:
-                # The header, when sent, is the key (the usual HTTP convention); the body field is
-                # for clients that cannot set headers.
-                data = SubmitInputSerializer(data={"idempotency_key": header})
+        header = request.headers.get("Idempotency-Key")
+        key = submit_input(request.data, header)
+        if key is None:
+            try:
+                data = SubmitInputSerializer(data=request.data)
                 data.is_valid(raise_exception=True)
-        except APIException:
-            _get_attempt_for_user(request, pk)  # someone else's attempt stays 404 whatever the body
-            raise
-        key = data.validated_data.get("idempotency_key")
+                if header is not None:
+                    # The header, when sent, is the key (the usual HTTP convention); the body
+                    # field is for clients that cannot set headers.
+                    data = SubmitInputSerializer(data={"idempotency_key": header})
+                    data.is_valid(raise_exception=True)
+            except APIException:
+                _get_attempt_for_user(request, pk)  # someone else's attempt stays 404 whatever the body
+                raise
+            key = data.validated_data.get("idempotency_key") or ""
         try:
             # Ownership, lock and grading in one transaction; an attempt past its deadline and
             # grace is graded as closed at its deadline, as _get_attempt_for_user would.
-            finished = attempt_submit(attempt_id=_pk_or_404(pk), user=request.user, key=key or "")
+            finished = attempt_submit(attempt_id=_pk_or_404(pk), user=request.user, key=key)
         except AttemptNotFound:
             raise Http404 from None
-        return Response(ResultOutputSerializer(finished, context={"review": can_review(finished)}).data)
+        return Response(result_output(finished, review=can_review(finished)))
 
 
 class AttemptResultView(ApiView):
@@ -332,7 +336,7 @@ class AttemptResultView(ApiView):
         attempt = _get_attempt_for_user(request, pk)
         if attempt.status == AttemptStatus.OPEN:
             raise AttemptNotFinished()
-        return Response(ResultOutputSerializer(attempt, context={"review": can_review(attempt)}).data)
+        return Response(result_output(attempt, review=can_review(attempt)))
 
 
 @csrf_exempt

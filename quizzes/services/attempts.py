@@ -4,9 +4,9 @@ Guards, in order of importance:
 - At most one open attempt per person per quiz: the person's row is locked while starting
   (PostgreSQL), SQLite serialises writers (BEGIN IMMEDIATE), and a partial unique index catches
   anything that slips through.
-- An answer is saved only while the attempt is open: the attempt row is locked for the save, so a
-  save and a submit never interleave (an acknowledged answer is always graded). On SQLite, which
-  has no row locks and serialises writers, the answer's single UPDATE re-checks openness instead.
+- An answer is saved only while the attempt is open: the answer's single UPDATE re-checks it,
+  holding a share lock on the attempt row (PostgreSQL; SQLite serialises writers), so a save and
+  a submit never interleave (an acknowledged answer is always graded).
 - Submitting twice grades once: the attempt row is locked and re-read; a finished attempt is
   returned as it is.
 settings.QUIZ_RACE_GUARDS = False removes the locks, for the tests that prove the races exist.
@@ -60,6 +60,12 @@ START_GUARDS: list[Callable[..., None]] = []
 
 def _guards_on() -> bool:
     return getattr(settings, "QUIZ_RACE_GUARDS", True)
+
+
+def _row_locks() -> bool:
+    """Whether to lock rows: on PostgreSQL (SQLite has no row locks and serialises writers),
+    unless the race tests switched the guards off."""
+    return _guards_on() and connection.features.has_select_for_update
 
 
 def _grace() -> timedelta:
@@ -193,10 +199,7 @@ def _lock(attempt_pk: int, *, user: User | None = None) -> Attempt | None:
     """The attempt and its quiz re-read inside the transaction, the attempt's row locked (not the
     quiz's), so that saves, submits and closings of one attempt take turns. With `user`, None
     unless the attempt is that person's."""
-    return statements.attempt_with_quiz(
-        attempt_pk, owner_pk=user.pk if user is not None else None,
-        lock=_guards_on() and connection.features.has_select_for_update,
-    )
+    return statements.attempt_with_quiz(attempt_pk, owner_pk=user.pk if user is not None else None, lock=_row_locks())
 
 
 class AttemptNotFound(Exception):
@@ -222,22 +225,19 @@ def attempt_save_answer(*, item_id: int, choice_ids: list[int], attempt: Attempt
     owner = None if attempt is not None else user
     where = {"attempt_pk": attempt_pk, "item_pk": item_pk, "owner_pk": owner.pk if owner is not None else None,
              "open_since": now - _grace()}
-    if not connection.features.has_select_for_update:
-        # SQLite has no row locks: writers take turns on the whole database. The item is read
-        # outside any transaction and the answer written by one UPDATE that re-checks openness
-        # itself, so the write lock is held for that statement only (not for the whole save:
-        # with two workers, waiting for the lock cost more than the save). A submit holds the
-        # lock while grading, so the UPDATE comes wholly before it (graded) or after it
-        # (status no longer open: nothing written, refused below).
-        item = statements.answerable_item(**where)
-        if item is not None:
-            _check_choices(item, chosen)
-            if statements.write_answer(item, chosen, now, open_since=where["open_since"]):
-                return item
+    # One read and one write, outside any transaction: saving is the busiest request. The write
+    # itself re-checks that the attempt is open (statements.write_answer), on PostgreSQL under a
+    # share lock on the attempt row; SQLite serialises writers, so there the write lock is held
+    # for that one statement. Either way a submit grades the answer (the write came first) or
+    # the write finds the attempt closed, writes nothing, and the save is refused below.
+    item = statements.answerable_item(**where)
+    if item is not None:
+        _check_choices(item, chosen)
+        if statements.write_answer(item, chosen, now, open_since=where["open_since"], lock=_row_locks()):
+            return item
     with transaction.atomic():
         # The attempt row locked, so a save and a submit of one attempt take turns.
-        item = statements.answerable_item(
-            **where, lock=_guards_on() and connection.features.has_select_for_update)
+        item = statements.answerable_item(**where, lock=_row_locks())
         if item is None:
             _refuse_answer(attempt_pk, user=owner, now=now)
             # Reached only when the attempt was closed here: committed on leaving the block, and

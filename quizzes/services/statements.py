@@ -66,14 +66,17 @@ def answerable_item(*, attempt_pk: int, item_pk: int, owner_pk: int | None, open
 
 
 @cache
-def _write_answer_sql(*, only_if_open: bool) -> str:
+def _write_answer_sql(*, only_if_open: bool, lock: bool) -> str:
     table = rows.table(AttemptQuestion)
     condition = ""
     if only_if_open:
+        # FOR SHARE: a submit holding the attempt row (FOR UPDATE) makes this write wait, then
+        # re-check the row as the submit left it (closed: nothing written); a submit arriving
+        # after waits for this write to commit, and grades it.
+        locking = " FOR SHARE" if lock else ""
         condition = (
-            f" AND EXISTS (SELECT 1 FROM {rows.table(Attempt)} a "  # noqa: S608
-            f"WHERE a.{rows.column(Attempt, 'id')} = {table}.{rows.column(AttemptQuestion, 'attempt')} "
-            f"AND {_attempt_open('a')})"
+            f" AND {rows.column(AttemptQuestion, 'attempt')} IN (SELECT a.{rows.column(Attempt, 'id')} "  # noqa: S608
+            f"FROM {rows.table(Attempt)} a WHERE a.{rows.column(Attempt, 'id')} = %s AND {_attempt_open('a')}{locking})"
         )
     return (
         f"UPDATE {table} SET {rows.column(AttemptQuestion, 'selected')} = %s, "  # noqa: S608
@@ -82,16 +85,17 @@ def _write_answer_sql(*, only_if_open: bool) -> str:
 
 
 def write_answer(item: AttemptQuestion, chosen: list[int], now: datetime, *,
-                 open_since: datetime | None = None) -> bool:
-    """Write the answer onto the item; with `open_since`, only if its attempt is still open with
-    its deadline at or after it (one statement, so SQLite's write lock is held for it alone).
+                 open_since: datetime | None = None, lock: bool = False) -> bool:
+    """Write the answer onto the item. With `open_since`, only if its attempt is still open with
+    its deadline at or after it, checked by the same statement (with `lock`, under a share lock
+    on the attempt row: PostgreSQL); SQLite holds its write lock for this one statement only.
     False when nothing was written."""
     params = [rows.param(AttemptQuestion, "selected", chosen), rows.param(AttemptQuestion, "answered_at", now),
               item.pk]
     if open_since is not None:
-        params += _open_params(open_since)
+        params += [item.attempt_id, *_open_params(open_since)]
     with connection.cursor() as cursor:
-        cursor.execute(_write_answer_sql(only_if_open=open_since is not None), params)
+        cursor.execute(_write_answer_sql(only_if_open=open_since is not None, lock=lock), params)
         written = cursor.rowcount
     if not written:
         return False

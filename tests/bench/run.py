@@ -241,7 +241,7 @@ def phase(name: str, duration: int, out: Path) -> None:
         (tmp / f"{kind}.lua").write_text(body)
     log = (tmp / "server.log").open("w")
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
+        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -199,18 +199,16 @@ def test_wrong_method_is_405(staff_api, attempt):
 
 def test_a_save_is_one_narrow_read_and_one_update(staff_api, attempt, django_assert_num_queries):
     item = attempt.items.first()
-    # The token with its user; the item joined to its attempt (ownership, openness); the UPDATE.
-    # No separate read of the attempt. PostgreSQL adds the transaction around the locked read and
-    # the UPDATE (a savepoint and its release here); SQLite's UPDATE re-checks openness itself.
-    locking = connection.features.has_select_for_update
-    with django_assert_num_queries(5 if locking else 3) as captured:
+    # The token with its user; the item joined to its attempt (ownership, openness); the UPDATE,
+    # which re-checks openness itself (under a share lock on PostgreSQL). No separate read of the
+    # attempt, no transaction: on SQLite and PostgreSQL alike.
+    with django_assert_num_queries(3) as captured:
         response = staff_api.post(url(attempt.pk), {"item": item.pk, "choices": correct_ids(item)}, format="json")
     assert response.status_code == 200
     assert sum(query["sql"].startswith("SELECT") for query in captured.captured_queries) == 2
+    assert ("FOR SHARE" in captured.captured_queries[-1]["sql"]) is connection.features.has_select_for_update
 
 
-@pytest.mark.skipif(connection.features.has_select_for_update,
-                    reason="with row locks the attempt is locked before the read (tests/concurrency)")
 def test_an_attempt_submitted_between_the_read_and_the_write_gets_no_answer(staff_api, attempt, monkeypatch):
     """SQLite: the answer's UPDATE re-checks that the attempt is open, so a submit that slips in
     after the item was read leaves the graded answers as they were."""

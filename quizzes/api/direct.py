@@ -1,0 +1,123 @@
+"""Saving an answer and submitting an attempt, answered without DRF when all is in order.
+
+These are the quiz API's busiest requests: an answer for every tap on a choice, then a submit,
+from every participant of a contest at once. For them, DRF's request wrapping, content
+negotiation and rendering cost as much as the work itself (make bench, tests/bench/run.py). So
+the common case (a token, a well-formed JSON body, a save or a submit that succeeds) is handled
+here in plain Django, with the same services, the same token check and the same output
+functions; anything else (a session cookie, an odd body, any refusal) goes to the DRF view
+unchanged, which answers it as it always did. The URL still names the DRF view's class, so the
+OpenAPI schema documents these endpoints as before, and tests hold the two paths' answers equal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.json import strict_constant
+
+from quizzes.api.authentication import TokenAuthentication
+from quizzes.api.parsers import API_MAX_BODY_BYTES
+from quizzes.api.serializers import MAX_ID, answer_input, answer_output, result_output, submit_input
+from quizzes.services.attempts import AttemptNotFound, attempt_save_answer, attempt_submit, can_review
+from quizzes.services.errors import QuizError
+
+_NOT_JSON = object()
+_RENDERER = JSONRenderer()
+
+
+def _token_user(request: HttpRequest):
+    """The person of the request's API token; None without one, or with a refused one (the DRF
+    view then says why)."""
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[0] if found is not None else None
+
+
+def _json_body(request: HttpRequest):
+    """The body as DRF's LimitedJSONParser would parse it, or _NOT_JSON when that parser might
+    not (another type or charset, no declared length, too large, not strict JSON)."""
+    if request.content_type != "application/json" or request.content_params.get("charset", "utf-8").lower() not in (
+            "utf-8", "utf8"):
+        return _NOT_JSON
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return _NOT_JSON
+    if not 0 < declared <= API_MAX_BODY_BYTES:
+        return _NOT_JSON
+    try:
+        return json.loads(request.body.decode("utf-8"), parse_constant=strict_constant)
+    except ValueError:  # includes bad UTF-8 and NaN/Infinity, which DRF refuses too
+        return _NOT_JSON
+
+
+def _render(data: dict, allowed: str) -> HttpResponse:
+    # The bytes and headers DRF's Response would give (JSONRenderer; Allow and Vary as APIView sets them).
+    response = HttpResponse(_RENDERER.render(data), content_type="application/json")
+    response["Allow"] = allowed
+    patch_vary_headers(response, ("Accept",))
+    return response
+
+
+def _or_drf(drf_view: Callable, handle: Callable[[HttpRequest, int], HttpResponse | None]) -> Callable:
+    """A view that lets `handle` answer a POST, and the DRF view everything `handle` leaves
+    (None). functools.wraps copies the DRF view's attributes (its class, csrf_exempt), so the
+    schema generator and Django's CSRF check see the DRF view."""
+
+    @wraps(drf_view)
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method == "POST" and pk <= MAX_ID:
+            response = handle(request, pk)
+            if response is not None:
+                return response
+        return drf_view(request, pk=pk)
+
+    return view
+
+
+def _save(request: HttpRequest, pk: int) -> HttpResponse | None:
+    user = _token_user(request)
+    if user is None:
+        return None
+    answer = answer_input(_json_body(request))
+    if answer is None:
+        return None
+    try:
+        item = attempt_save_answer(attempt_id=pk, user=user, item_id=answer[0], choice_ids=answer[1])
+    except (QuizError, AttemptNotFound):
+        # The DRF view runs the save again and answers the refusal: a refused save changes
+        # nothing the second time (an overdue attempt closed the first time stays closed).
+        return None
+    return _render(answer_output(item), "POST, OPTIONS")
+
+
+def _submit(request: HttpRequest, pk: int) -> HttpResponse | None:
+    user = _token_user(request)
+    if user is None:
+        return None
+    body = _json_body(request) if request.META.get("CONTENT_LENGTH") not in (None, "", "0") else {}
+    key = submit_input(body, request.headers.get("Idempotency-Key"))
+    if key is None:
+        return None
+    try:
+        finished = attempt_submit(attempt_id=pk, user=user, key=key)
+    except (QuizError, AttemptNotFound):
+        return None  # as above: submitting is idempotent
+    return _render(result_output(finished, review=can_review(finished)), "POST, OPTIONS")
+
+
+def answer_save_view(drf_view: Callable) -> Callable:
+    return _or_drf(drf_view, _save)
+
+
+def attempt_submit_view(drf_view: Callable) -> Callable:
+    return _or_drf(drf_view, _submit)
