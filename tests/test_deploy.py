@@ -137,3 +137,18 @@ def test_whitenoise_serves_hashed_compressed_static_files_when_debug_is_off(tmp_
     assert served["missing"] == 404
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
     assert manifest["paths"]["css/app.css"] == served["url"].removeprefix("/static/")
+
+
+def test_the_gunicorn_settings_preload_the_application_and_freeze_it_before_forking(monkeypatch):
+    """config/gunicorn.py: what `gunicorn -c config/gunicorn.py` reads (the worker-kill test in
+    tests/concurrency runs a real server with it)."""
+    import gc
+    import runpy
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    settings = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    assert (settings["preload_app"], settings["workers"], settings["bind"]) == (True, 4, "127.0.0.1:8000")
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    settings["when_ready"](server=None)
+    assert frozen == [True]

@@ -3,10 +3,10 @@
 These are the quiz API's busiest requests: an answer for every tap on a choice, then a submit,
 from every participant of a contest at once. For them, DRF's request wrapping, content
 negotiation and rendering cost as much as the work itself (make bench, tests/bench/run.py). So
-the common case (a token, a well-formed JSON body, a save or a submit that succeeds) is handled
-here in plain Django, with the same services, the same token check and the same output
-functions; anything else (a session cookie, an odd body, any refusal) goes to the DRF view
-unchanged, which answers it as it always did. The URL still names the DRF view's class, so the
+the common case (a token, a well-formed JSON body, a JSON answer wanted, a save or a submit that
+succeeds) is handled here in plain Django, with the same services, the same token check and the
+same output functions; anything else (a session cookie, an odd body, any refusal) goes to the DRF
+view unchanged, which answers it as it always did. The URL still names the DRF view's class, so the
 OpenAPI schema documents these endpoints as before, and tests hold the two paths' answers equal.
 """
 
@@ -42,6 +42,14 @@ def _token_user(request: HttpRequest):
     return found[0] if found is not None else None
 
 
+def _wants_plain_json(request: HttpRequest) -> bool:
+    """Whether DRF's content negotiation would surely pick JSON: no format override in the query,
+    and an Accept header that is absent, */* or application/json (a browser asking for HTML gets
+    DRF's browsable page, an unsupported type DRF's 406)."""
+    accept = request.META.get("HTTP_ACCEPT", "*/*").split(";")[0].strip()
+    return not request.META.get("QUERY_STRING") and accept in ("*/*", "application/json")
+
+
 def _json_body(request: HttpRequest):
     """The body as DRF's LimitedJSONParser would parse it, or _NOT_JSON when that parser might
     not (another type or charset, no declared length, too large, not strict JSON)."""
@@ -75,7 +83,7 @@ def _or_drf(drf_view: Callable, handle: Callable[[HttpRequest, int], HttpRespons
 
     @wraps(drf_view)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        if request.method == "POST" and pk <= MAX_ID:
+        if request.method == "POST" and pk <= MAX_ID and _wants_plain_json(request):
             response = handle(request, pk)
             if response is not None:
                 return response

@@ -71,10 +71,11 @@ def gunicorn(tmp_path):
         "DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "ERROR",
     }
     log = (tmp_path / "gunicorn.log").open("w")
-    # --preload: a replacement worker is a fork of the loaded master, up in milliseconds.
+    # The production settings (config/gunicorn.py): the application preloaded, so a replacement
+    # worker is a fork of the loaded master, up in milliseconds.
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--preload",
-         "--timeout", "20"],
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "-w", "2",
+         "-b", f"127.0.0.1:{port}", "--timeout", "20"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 20

@@ -132,3 +132,16 @@ def test_a_refused_token_goes_to_drf(anon, attempt, drf_reached):
     anon.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     assert anon.post(submit_url(attempt.pk), format="json").status_code == 401
     assert drf_reached == ["AttemptSubmitView"]
+
+
+@pytest.mark.parametrize(("query", "accept", "status"), [
+    ("", "text/html", 200),  # DRF's browsable page
+    ("", "application/xml", 406),
+    ("?format=json", "application/json", 200),
+])
+def test_a_request_for_another_rendering_goes_to_drf(staff_api, attempt, drf_reached, query, accept, status):
+    item = attempt.items.order_by("position").first()
+    response = staff_api.post(save_url(attempt.pk) + query, data=json.dumps({"item": item.pk, "choices": []}),
+                              content_type="application/json", HTTP_ACCEPT=accept)
+    assert response.status_code == status
+    assert drf_reached == ["AnswerSaveView"]
