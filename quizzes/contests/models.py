@@ -308,17 +308,22 @@ class PrizeCategory(models.TextChoices):
 class Prize(models.Model):
     """A prize awarded at close. Rebuilt whole by every close, so a re-run gives the same list."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="prizes")
-    kind = models.CharField(max_length=10, choices=PrizeKind.choices)
-    category = models.CharField(max_length=10, choices=PrizeCategory.choices, default=PrizeCategory.ALL)
-    place = models.PositiveSmallIntegerField()
-    standing = models.ForeignKey(Standing, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    participants = models.PositiveIntegerField(default=0)
-    headcount = models.PositiveIntegerField(default=0)
-    mean_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="prizes", verbose_name=_("round"))
+    kind = models.CharField(_("prize kind"), max_length=10, choices=PrizeKind.choices)
+    category = models.CharField(_("prize category"), max_length=10, choices=PrizeCategory.choices,
+                                default=PrizeCategory.ALL)
+    place = models.PositiveSmallIntegerField(_("place"))
+    standing = models.ForeignKey(Standing, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                 verbose_name=_("winner"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit"))
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    mean_score = models.DecimalField(_("mean score"), max_digits=7, decimal_places=2, null=True, blank=True)
 
     class Meta:
+        verbose_name = _("prize")
+        verbose_name_plural = _("prizes")
         ordering = ["round", "kind", "category", "place"]
         constraints = [
             models.UniqueConstraint(fields=["round", "kind", "category", "place"], name="prize_place_unique"),

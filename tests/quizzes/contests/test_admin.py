@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEntry
-from quizzes.contests.models import Round
+from quizzes.contests.models import Prize, PrizeKind, Round
 from tests.factories import make_user
 from tests.quizzes.attempt_factories import make_quiz_with_questions
 from tests.quizzes.contests.helpers import make_contest, make_round
@@ -60,3 +60,12 @@ def test_a_round_on_an_ordinary_quiz_is_refused(admin_client):
     assert response.status_code == 200
     assert "contest-" in response.content.decode()
     assert not Round.objects.exists()
+
+
+def test_the_prize_list_speaks_vietnamese(admin_client):
+    Prize.objects.create(round=make_round(), kind=PrizeKind.INDIVIDUAL, place=1)
+    html = admin_client.get(reverse("admin:quizzes_prize_changelist")).content.decode()
+    for label in ("Giải thưởng", "Loại giải", "Nhóm giải", "Hạng giải", "Người đạt giải"):
+        assert label in html
+    for english in ("Kind", "Category", "Place", "Standing"):
+        assert f">{english}<" not in html
