@@ -89,6 +89,13 @@ def test_database_url_moves_to_postgresql_with_health_checks(tmp_path):
     assert described["health_checks"] is True
 
 
+def test_on_postgresql_the_server_binds_parameters_unless_a_pooler_forbids_it(tmp_path):
+    url = "postgres://app:secret@127.0.0.1:5432/cchc"
+    assert _describe(tmp_path, DATABASE_URL=url)["options"] == {"server_side_binding": True}
+    assert _describe(tmp_path, DATABASE_URL=url, DB_SERVER_SIDE_BINDING="false")["options"] == {
+        "server_side_binding": False}
+
+
 def test_site_url_sets_the_allowed_host_and_the_trusted_origin(tmp_path):
     described = _describe(tmp_path, SITE_URL="https://cchc.dongtrabong.example.vn/")
 
