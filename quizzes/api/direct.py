@@ -43,10 +43,11 @@ def _token_user(request: HttpRequest):
 
 
 def _wants_plain_json(request: HttpRequest) -> bool:
-    """Whether DRF's content negotiation would surely pick JSON: no format override in the query,
-    and an Accept header that is absent, */* or application/json (a browser asking for HTML gets
-    DRF's browsable page, an unsupported type DRF's 406)."""
-    accept = request.META.get("HTTP_ACCEPT", "*/*").split(";")[0].strip()
+    """Whether DRF's content negotiation would surely pick plain JSON: no format override in the
+    query, and an Accept header that is absent, */* or application/json, without parameters
+    (DRF indents for "; indent=4", shows a browser its browsable page, answers 406 to a type it
+    cannot give)."""
+    accept = request.META.get("HTTP_ACCEPT", "*/*").strip()
     return not request.META.get("QUERY_STRING") and accept in ("*/*", "application/json")
 
 

@@ -138,6 +138,7 @@ def test_a_refused_token_goes_to_drf(anon, attempt, drf_reached):
     ("", "text/html", 200),  # DRF's browsable page
     ("", "application/xml", 406),
     ("?format=json", "application/json", 200),
+    ("", "application/json; indent=4", 200),
 ])
 def test_a_request_for_another_rendering_goes_to_drf(staff_api, attempt, drf_reached, query, accept, status):
     item = attempt.items.order_by("position").first()
