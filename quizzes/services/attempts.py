@@ -198,8 +198,13 @@ def _create_attempt(*, quiz: Quiz, user: User, now: datetime, rng: random.Random
 def _lock(attempt_pk: int, *, user: User | None = None) -> Attempt | None:
     """The attempt and its quiz re-read inside the transaction, the attempt's row locked (not the
     quiz's), so that saves, submits and closings of one attempt take turns. With `user`, None
-    unless the attempt is that person's."""
-    return statements.attempt_with_quiz(attempt_pk, owner_pk=user.pk if user is not None else None, lock=_row_locks())
+    unless the attempt is that person's (and then it carries them: the receivers need not read
+    them again)."""
+    locked = statements.attempt_with_quiz(attempt_pk, owner_pk=user.pk if user is not None else None,
+                                          lock=_row_locks())
+    if locked is not None and user is not None:
+        Attempt.user.field.set_cached_value(locked, user)
+    return locked
 
 
 class AttemptNotFound(Exception):
@@ -291,9 +296,6 @@ def attempt_submit(*, attempt: Attempt | None = None, attempt_id: int | None = N
                            user=None if attempt is not None else user)
             if locked is None:
                 raise AttemptNotFound()
-            if attempt is None:
-                # The person it was checked against: the receivers need not read them again.
-                Attempt.user.field.set_cached_value(locked, user)
         if locked.status != AttemptStatus.OPEN:
             return locked
         return _finish(locked, now=now, key=key)
