@@ -10,8 +10,10 @@ Django view in the same run:
 
 Targets (issue 3): save ≥ 0.5× and submit ≥ 0.2× the baseline's req/s. Load comes from wrk
 (one thread, 8 connections: it leaves the two cores to the server) with Lua scripts for the
-bodies and tokens. Then, if present, tests/bench/bench_import.py (1,000-question .xlsx import).
-The table is printed and written to bench-results/ (git-ignored).
+bodies and tokens. Then, on each database, tests/bench/bench_import.py (1,000-question .xlsx
+import) and tests/bench/bench_contests.py (a round at 10,000 and 1,000,000 attempts). The table
+is printed and written to bench-results/ (git-ignored); the run exits non-zero when a target is
+missed, a request failed, the server logged an error, or the submits ran out of fresh attempts.
 
     .venv/bin/python tests/bench/run.py [--duration 5] [--only sqlite|postgres]
 """
@@ -380,6 +382,9 @@ def main() -> int:
                  for results in all_results.values() for k in ("baseline", "save", "submit"))
     failed = failed or any(results["submit"]["requests"] > results["submit"]["distinct_attempts_graded"]
                            for results in all_results.values())
+    # A missed ratio target fails the run too, as the other benchmarks' missed targets do.
+    failed = failed or any(results[kind]["rps"] < target * results["baseline"]["rps"]
+                           for results in all_results.values() for kind, target in TARGETS.items())
     failed = failed or not all(ok for _output, ok in contests.values())
     return 1 if failed else 0
 
