@@ -17,28 +17,34 @@ from quizzes.models import Question, Quiz
 
 
 class AttemptTally(models.Model):
-    """Finished attempts per (day, unit, quiz)."""
+    """Finished attempts per (day, unit, quiz, staff or not)."""
 
     day = models.DateField(_("day"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    # Whether the person was staff (a staff, unit manager or organiser group) when graded: what the
+    # reports' audience filter (staff / residents) selects on.
+    is_staff_member = models.BooleanField(_("staff member"), default=False)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("attempt tally")
         verbose_name_plural = _("attempt tallies")
-        constraints = [models.UniqueConstraint(fields=["day", "unit", "quiz"], name="attempt_tally_unique")]
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "quiz", "is_staff_member"],
+                                               name="attempt_tally_unique")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id}/{self.quiz_id}: {self.attempts}"
 
 
 class TopicTally(models.Model):
-    """Answers and correct answers per (day, unit, quiz, topic the question had when drawn)."""
+    """Answers and correct answers per (day, unit, quiz, staff or not, topic the question had
+    when drawn)."""
 
     day = models.DateField(_("day"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    is_staff_member = models.BooleanField(_("staff member"), default=False)
     # The attempt's frozen topic id (AttemptQuestion.topic_id_snapshot): no foreign key, a topic
     # deleted later simply drops out of the table, as it does from the answers.
     topic_id = models.PositiveIntegerField()
@@ -48,20 +54,22 @@ class TopicTally(models.Model):
     class Meta:
         verbose_name = _("topic tally")
         verbose_name_plural = _("topic tallies")
-        constraints = [models.UniqueConstraint(fields=["day", "unit", "quiz", "topic_id"], name="topic_tally_unique")]
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "quiz", "is_staff_member", "topic_id"],
+                                               name="topic_tally_unique")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id}/{self.quiz_id}/{self.topic_id}: {self.correct}/{self.answers}"
 
 
 class QuestionTally(models.Model):
-    """Answers and correct answers per (day, unit, quiz, question): what the most missed
-    questions are ranked by. Deleting a question deletes its rows, as its answers then no longer
-    name it."""
+    """Answers and correct answers per (day, unit, quiz, staff or not, question): what the most
+    missed questions are ranked by. Deleting a question deletes its rows, as its answers then no
+    longer name it."""
 
     day = models.DateField(_("day"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    is_staff_member = models.BooleanField(_("staff member"), default=False)
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     answers = models.PositiveIntegerField(_("answers"), default=0)
     correct = models.PositiveIntegerField(_("correct answers"), default=0)
@@ -70,12 +78,13 @@ class QuestionTally(models.Model):
         verbose_name = _("question tally")
         verbose_name_plural = _("question tallies")
         constraints = [
-            models.UniqueConstraint(fields=["day", "unit", "quiz", "question"], name="question_tally_unique"),
+            models.UniqueConstraint(fields=["day", "unit", "quiz", "is_staff_member", "question"],
+                                    name="question_tally_unique"),
         ]
         indexes = [
             # Covering: the ranking reads this index alone (SQLite has no INCLUDE, hence the plain
             # trailing columns).
-            models.Index(fields=["day", "unit", "quiz", "question", "answers", "correct"],
+            models.Index(fields=["day", "unit", "quiz", "is_staff_member", "question", "answers", "correct"],
                          name="question_tally_read_idx"),
         ]
 

@@ -21,15 +21,14 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from accounts.roles import Role
 from quizzes.contests.models import Contest, Round, Standing
 from quizzes.models import Question, Quiz, QuizDrawRule, Topic
 from reports.models import AttemptTally, QuestionTally, TopicTally
+from reports.tallies import STAFF_GROUPS
 from training.models import Assignment, Certificate, Module, ModuleCompletion
 
 # Path segments are the primary key on six digits and a slash (accounts.models.Unit.save).
 SEGMENT = 7
-STAFF_GROUPS = [Role.STAFF.value, Role.UNIT_MANAGER.value, Role.ORGANISER.value]
 
 
 class Audience:
@@ -133,9 +132,12 @@ def quizzes_in(filters: Filters) -> QuerySet[Quiz] | None:
 def tallies_in(model: type[AttemptTally | TopicTally | QuestionTally], filters: Filters,
                root: Unit | None = None) -> QuerySet:
     """Tally rows (finished attempts and their answers, reports.tallies) of the period's days, of
-    the subtree's units, on the chosen contest's or module's quizzes."""
+    the subtree's units, of the chosen audience (staff or residents, as when graded), on the
+    chosen contest's or module's quizzes."""
     rows = model.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to,
                                 unit_id__in=subtree_ids(root or filters.unit))
+    if filters.audience:
+        rows = rows.filter(is_staff_member=filters.audience == Audience.STAFF)
     quizzes = quizzes_in(filters)
     return rows if quizzes is None else rows.filter(quiz_id__in=quizzes)
 

@@ -20,14 +20,18 @@ from datetime import date
 
 from django.apps import apps as django_apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role
 from quizzes.models import Attempt
 from reports.models import AttemptTally, QuestionTally, TopicTally
 
 BATCH = 5_000
+# The groups that make a person staff for the reports' audience filter (reports.stats uses the same).
+STAFF_GROUPS = [Role.STAFF.value, Role.UNIT_MANAGER.value, Role.ORGANISER.value]
 
 
 def _upsert(using: str, model, key: list[str], counters: list[str], rows: list[tuple]) -> None:
@@ -66,6 +70,7 @@ def tallies_record(*, attempt: Attempt) -> None:
     unit_id = attempt.user.unit_id
     if unit_id is None:
         return
+    staff = _is_staff_member(attempt.user_id, using)
     day, quiz_id = tally_day(attempt.submitted_at), attempt.quiz_id
     topics: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     questions: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -75,11 +80,16 @@ def tallies_record(*, attempt: Attempt) -> None:
             if key is not None:
                 counts[key][0] += 1
                 counts[key][1] += bool(is_correct)
-    _upsert(using, AttemptTally, ["day", "unit_id", "quiz_id"], ["attempts"], [(day, unit_id, quiz_id, 1)])
-    _upsert(using, TopicTally, ["day", "unit_id", "quiz_id", "topic_id"], ["answers", "correct"],
-            [(day, unit_id, quiz_id, t, n, ok) for t, (n, ok) in topics.items()])
-    _upsert(using, QuestionTally, ["day", "unit_id", "quiz_id", "question_id"], ["answers", "correct"],
-            [(day, unit_id, quiz_id, q, n, ok) for q, (n, ok) in questions.items()])
+    where = (day, unit_id, quiz_id, staff)
+    _upsert(using, AttemptTally, ["day", "unit_id", "quiz_id", "is_staff_member"], ["attempts"], [(*where, 1)])
+    _upsert(using, TopicTally, ["day", "unit_id", "quiz_id", "is_staff_member", "topic_id"], ["answers", "correct"],
+            [(*where, t, n, ok) for t, (n, ok) in topics.items()])
+    _upsert(using, QuestionTally, ["day", "unit_id", "quiz_id", "is_staff_member", "question_id"],
+            ["answers", "correct"], [(*where, q, n, ok) for q, (n, ok) in questions.items()])
+
+
+def _is_staff_member(user_id: int, using: str) -> bool:
+    return User.groups.through.objects.using(using).filter(user_id=user_id, group__name__in=STAFF_GROUPS).exists()
 
 
 def on_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:
@@ -103,39 +113,48 @@ def tallies_rebuild(*, apps=django_apps, using: str = DEFAULT_DB_ALIAS) -> dict[
         for model in models.values():
             # Deleting first also takes SQLite's write lock before the attempts are read.
             model.objects.using(using).all().delete()
-        built = _rebuilt_rows(attempt_model, item_model, models, using)
+        memberships = apps.get_model("accounts", "User").groups.through
+        built = _rebuilt_rows(attempt_model, item_model, memberships, models, using)
         for name, model in models.items():
             model.objects.using(using).bulk_create(built[name], batch_size=BATCH)
     return {name: len(rows) for name, rows in built.items()}
 
 
-def _rebuilt_rows(attempt_model, item_model, models: dict, using: str) -> dict[str, list]:
+def _rebuilt_rows(attempt_model, item_model, memberships, models: dict, using: str) -> dict[str, list]:
     tz = timezone.get_default_timezone()
+
+    def staff(user_id: str) -> Exists:
+        # As of the rebuild, like the unit: the person's groups now.
+        return Exists(memberships.objects.using(using).filter(user_id=OuterRef(user_id), group__name__in=STAFF_GROUPS))
+
     finished = (attempt_model.objects.using(using).exclude(status="open")
                 .filter(submitted_at__isnull=False, user__unit__isnull=False))
-    attempt_rows = (finished.annotate(d=TruncDate("submitted_at", tzinfo=tz), u=F("user__unit_id"))
-                    .values("d", "u", "quiz_id").annotate(n=Count("pk")).order_by())
+    attempt_rows = (finished.annotate(d=TruncDate("submitted_at", tzinfo=tz), u=F("user__unit_id"), s=staff("user_id"))
+                    .values("d", "u", "quiz_id", "s").annotate(n=Count("pk")).order_by())
     # One scan of the answers, grouped by question and topic together; the topic tally is summed
     # from it here.
     item_rows = (item_model.objects.using(using).filter(attempt__in=finished.values("pk"))
                  .annotate(d=TruncDate("attempt__submitted_at", tzinfo=tz), u=F("attempt__user__unit_id"),
-                           z=F("attempt__quiz_id"))
-                 .values("d", "u", "z", "question_id", "topic_id_snapshot")
+                           z=F("attempt__quiz_id"), s=staff("attempt__user_id"))
+                 .values("d", "u", "z", "s", "question_id", "topic_id_snapshot")
                  .annotate(n=Count("pk"), ok=Count("pk", filter=Q(is_correct=True))).order_by())
     topics: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     questions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for row in item_rows.iterator(chunk_size=BATCH):
-        where = (row["d"], row["u"], row["z"])
+        where = (row["d"], row["u"], row["z"], bool(row["s"]))
         for counts, key in ((topics, row["topic_id_snapshot"]), (questions, row["question_id"])):
             if key is not None:
                 counts[(*where, key)][0] += row["n"]
                 counts[(*where, key)][1] += row["ok"]
     built = {
-        "AttemptTally": [models["AttemptTally"](day=r["d"], unit_id=r["u"], quiz_id=r["quiz_id"], attempts=r["n"])
+        "AttemptTally": [models["AttemptTally"](day=r["d"], unit_id=r["u"], quiz_id=r["quiz_id"],
+                                                is_staff_member=bool(r["s"]), attempts=r["n"])
                          for r in attempt_rows],
-        "TopicTally": [models["TopicTally"](day=d, unit_id=u, quiz_id=z, topic_id=t, answers=n, correct=ok)
-                       for (d, u, z, t), (n, ok) in topics.items()],
-        "QuestionTally": [models["QuestionTally"](day=d, unit_id=u, quiz_id=z, question_id=q, answers=n, correct=ok)
-                          for (d, u, z, q), (n, ok) in questions.items()],
+        "TopicTally": [models["TopicTally"](day=d, unit_id=u, quiz_id=z, is_staff_member=s, topic_id=t, answers=n,
+                                            correct=ok)
+                       for (d, u, z, s, t), (n, ok) in topics.items()],
+        "QuestionTally": [models["QuestionTally"](day=d, unit_id=u, quiz_id=z, is_staff_member=s, question_id=q,
+                                                  answers=n, correct=ok)
+                          for (d, u, z, s, q), (n, ok) in questions.items()],
     }
     return built

@@ -89,6 +89,16 @@ def test_the_audience_filter_splits_staff_and_residents(scenario, commune):
     assert (residents.entries, residents.staff_taking_part, residents.modules[0].assigned) == (2, 0, 0)
 
 
+def test_the_audience_filter_also_splits_attempts_weak_topics_and_most_missed(scenario, commune):
+    # Residents: r1 ✓✓✓✗ and r2 ✓✗✗✗ → T1 3/4, T2 1/4; staff: ✓✗✓✗ and ✓✓✓✓ → T1 3/4, T2 3/4.
+    staff = dashboard(Filters(unit=commune, date_from=START, date_to=END, audience=Audience.STAFF))
+    residents = dashboard(Filters(unit=commune, date_from=START, date_to=END, audience=Audience.RESIDENTS))
+    assert (staff.attempts, residents.attempts) == (2, 2)
+    assert [c.rate for c in staff.weak.totals] == [D("75.0"), D("75.0")]
+    assert [c.rate for c in residents.weak.totals] == [D("75.0"), D("25.0")]
+    assert [(m.question.text, m.wrong, m.answers) for m in residents.missed][0] == ("Câu hỏi 4?", 2, 2)
+
+
 def test_the_previous_period_is_of_equal_length(commune):
     previous = Filters(unit=commune, date_from=START, date_to=END).previous()
     assert (previous.date_from.isoformat(), previous.date_to.isoformat()) == ("2025-01-29", "2025-02-28")

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import UnitKind
@@ -32,12 +33,15 @@ def _local(day: int, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime(2025, 3, day, hour, minute))
 
 
-def _rows() -> dict[str, set[tuple]]:
+def _rows(*, split: bool = False) -> dict[str, set[tuple]]:
+    """The tallies' rows; with `split`, each with whether its people were staff."""
+    staff = ("is_staff_member",) if split else ()
     return {
-        "attempts": set(AttemptTally.objects.values_list("day", "unit_id", "quiz_id", "attempts")),
-        "topics": set(TopicTally.objects.values_list("day", "unit_id", "quiz_id", "topic_id", "answers", "correct")),
-        "questions": set(QuestionTally.objects.values_list("day", "unit_id", "quiz_id", "question_id", "answers",
-                                                           "correct")),
+        "attempts": set(AttemptTally.objects.values_list("day", "unit_id", "quiz_id", *staff, "attempts")),
+        "topics": set(TopicTally.objects.values_list("day", "unit_id", "quiz_id", *staff, "topic_id", "answers",
+                                                     "correct")),
+        "questions": set(QuestionTally.objects.values_list("day", "unit_id", "quiz_id", *staff, "question_id",
+                                                           "answers", "correct")),
     }
 
 
@@ -98,11 +102,12 @@ def test_a_grading_rolled_back_leaves_no_tally(quiz, staff_a):
     assert Attempt.objects.get().status == "open"
 
 
-def test_recording_a_just_graded_attempt_takes_three_upserts(quiz, staff_a, django_assert_num_queries):
+def test_recording_a_just_graded_attempt_takes_four_queries(quiz, staff_a, django_assert_num_queries):
     attempt = _take(quiz, staff_a, right=1, when=_local(10, 9))
     AttemptTally.objects.all().delete()
-    # The grading left the graded items and the person on the attempt: one upsert per tally.
-    with django_assert_num_queries(3):
+    # The grading left the graded items and the person on the attempt: whether they are staff,
+    # then one upsert per tally.
+    with django_assert_num_queries(4):
         tallies_record(attempt=attempt)
     assert AttemptTally.objects.get().attempts == 1
 
@@ -114,7 +119,7 @@ def test_an_attempt_read_afresh_is_recorded_the_same(quiz, staff_a, django_asser
         tally.objects.all().delete()
     afresh = Attempt.objects.get(pk=graded.pk)
     # Its items and its person are read first.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         tallies_record(attempt=afresh)
     assert _rows() == expected
 
@@ -163,12 +168,12 @@ def test_the_rebuild_gives_what_grading_kept_and_is_idempotent(scenario, quiz, s
     _take(quiz, staff_a, right=2, when=_local(10, 23, 30))
     _take(quiz, staff_b, right=1, when=_local(11, 0, 30))
     _take(quiz, resident, right=3, when=_local(11, 8))
-    kept = _rows()
+    kept = _rows(split=True)
     assert len(kept["attempts"]) == 8  # the scenario's five attempts on five days, and these three
     tallies_rebuild()
-    assert _rows() == kept
+    assert _rows(split=True) == kept
     call_command("rebuild_report_tallies", stdout=SimpleNamespace(write=lambda text: None))
-    assert _rows() == kept
+    assert _rows(split=True) == kept
 
 
 def test_the_rebuild_repairs_a_damaged_tally(scenario):
@@ -179,6 +184,27 @@ def test_the_rebuild_repairs_a_damaged_tally(scenario):
                                 quiz=scenario.rounds[1].quiz, attempts=5)
     tallies_rebuild()
     assert _rows() == kept
+
+
+def test_staff_and_residents_are_counted_apart(quiz, staff_a, resident, village):
+    _take(quiz, staff_a, right=3, when=_local(10, 9))
+    _take(quiz, resident, right=1, when=_local(10, 10))
+    assert set(AttemptTally.objects.values_list("unit_id", "is_staff_member", "attempts")) == {
+        (staff_a.unit_id, True, 1), (village.pk, False, 1)}
+    assert set(TopicTally.objects.values_list("is_staff_member").annotate(correct=Sum("correct"))) == {
+        (True, 3), (False, 1)}
+
+
+def test_the_audience_migration_rebuilds_the_tallies_split(scenario, quiz, staff_a, resident):
+    _take(quiz, staff_a, right=2, when=_local(10, 9))
+    _take(quiz, resident, right=1, when=_local(10, 10))
+    kept = _rows(split=True)
+    AttemptTally.objects.update(is_staff_member=False)
+    TopicTally.objects.all().delete()
+    migration = importlib.import_module("reports.migrations.0003_tallies_by_audience")
+    migration.rebuild(apps, SimpleNamespace(connection=connection))
+    assert _rows(split=True) == kept
+    assert {flag for _d, _u, _q, flag, _n in kept["attempts"]} == {True, False}
 
 
 def test_the_data_migration_fills_the_tallies_from_the_attempts(scenario):
