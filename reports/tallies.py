@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import cache
 
 from django.apps import apps as django_apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -88,8 +89,29 @@ def tallies_record(*, attempt: Attempt) -> None:
             ["answers", "correct"], [(*where, q, n, ok) for q, (n, ok) in questions.items()])
 
 
+@cache
+def _is_staff_member_sql(using: str) -> str:
+    # Written once, as the upserts are: an ORM query compiled on every submit, inside the grading
+    # transaction, cost a fifth of the submits a second on SQLite (make bench).
+    qn = connections[using].ops.quote_name
+    memberships = User.groups.through
+    group = memberships._meta.get_field("group").related_model
+
+    def column(model, name: str) -> str:
+        return qn(model._meta.get_field(name).column)
+
+    return (
+        f"SELECT 1 FROM {qn(memberships._meta.db_table)} m INNER JOIN {qn(group._meta.db_table)} g "  # noqa: S608
+        f"ON g.{column(group, 'id')} = m.{column(memberships, 'group')} "
+        f"WHERE m.{column(memberships, 'user')} = %s AND g.{column(group, 'name')} IN "
+        f"({', '.join(['%s'] * len(STAFF_GROUPS))}) LIMIT 1"
+    )
+
+
 def _is_staff_member(user_id: int, using: str) -> bool:
-    return User.groups.through.objects.using(using).filter(user_id=user_id, group__name__in=STAFF_GROUPS).exists()
+    with connections[using].cursor() as cursor:
+        cursor.execute(_is_staff_member_sql(using), [user_id, *STAFF_GROUPS])
+        return cursor.fetchone() is not None
 
 
 def on_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:
