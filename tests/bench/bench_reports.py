@@ -129,7 +129,7 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
         for attempt_id, quiz_id, user_id, submitted, _score, _max in attempt_rows:
             # SQLite hands back naive UTC datetimes, PostgreSQL aware ones.
             moment = submitted if submitted.tzinfo else submitted.replace(tzinfo=UTC)
-            where = (tally_day(moment), unit_by_user[user_id], quiz_id)
+            where = (tally_day(moment), unit_by_user[user_id], quiz_id, user_id in staff)
             tallied_attempts[where] += 1
             drawn = rng.sample(question_rows, per_person)
             for position, (question_id, topic_id, text) in enumerate(drawn):
@@ -151,12 +151,13 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
                   submitted, user in staff, now)
                  for attempt_id, quiz, user, submitted, score, max_score in attempt_rows))
         day = connection.ops.adapt_datefield_value
-        _insert(cursor, AttemptTally._meta.db_table, ["day", "unit_id", "quiz_id", "attempts"],
-                ((day(d), unit, quiz, n) for (d, unit, quiz), n in tallied_attempts.items()))
+        _insert(cursor, AttemptTally._meta.db_table, ["day", "unit_id", "quiz_id", "is_staff_member", "attempts"],
+                ((day(d), unit, quiz, s, n) for (d, unit, quiz, s), n in tallied_attempts.items()))
         for model, counts, key in ((TopicTally, tallied_topics, "topic_id"),
                                    (QuestionTally, tallied_questions, "question_id")):
-            _insert(cursor, model._meta.db_table, ["day", "unit_id", "quiz_id", key, "answers", "correct"],
-                    ((day(d), unit, quiz, k, n, ok) for (d, unit, quiz, k), (n, ok) in counts.items()))
+            _insert(cursor, model._meta.db_table, ["day", "unit_id", "quiz_id", "is_staff_member", key, "answers",
+                                                   "correct"],
+                    ((day(d), unit, quiz, s, k, n, ok) for (d, unit, quiz, s, k), (n, ok) in counts.items()))
     print(f"{len(attempt_rows):,} attempts, {len(attempt_rows) * per_person:,} answers, standings, "
           f"{len(tallied_topics):,} + {len(tallied_questions):,} tally rows: "
           f"{time.perf_counter() - started:.1f} s")
