@@ -17,6 +17,10 @@ class Role(TextChoices):
     ORGANISER = "organiser", _("Organiser")
 
 
+# Civil servants: every role but resident. Staff quizzes and modules, contests' staff pools and
+# prizes, and the reports' staff / residents filter all mean this set.
+STAFF_ROLES = frozenset({Role.STAFF, Role.UNIT_MANAGER, Role.ORGANISER})
+
 # "app_label.codename"; a permission whose app is not installed yet is skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RESIDENT: [],
@@ -64,6 +68,10 @@ def role_of(user: User) -> Role | None:
         if role.value in names:
             return role
     return None
+
+
+def is_staff_member(user) -> bool:
+    return role_of(user) in STAFF_ROLES
 
 
 def is_organiser(user) -> bool:

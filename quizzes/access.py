@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from accounts.roles import Role, role_of
+from accounts.roles import is_staff_member
 from quizzes.models import Audience, Quiz
 
 QuizGate = Callable[[Quiz, object], bool]
 _gates: list[QuizGate] = []
 
-_STAFF_ROLES = {Role.STAFF, Role.UNIT_MANAGER, Role.ORGANISER}
 
 
 def register_quiz_gate(gate: QuizGate) -> QuizGate:
@@ -37,7 +36,7 @@ def audience_admits(audience: str, user) -> bool:
     if not user.is_authenticated:
         return False
     if audience == Audience.STAFF:
-        return role_of(user) in _STAFF_ROLES
+        return is_staff_member(user)
     return True
 
 

@@ -26,13 +26,13 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES
 from quizzes.models import Attempt
 from reports.models import AttemptTally, QuestionTally, TopicTally
 
 BATCH = 5_000
-# The groups that make a person staff for the reports' audience filter (reports.stats uses the same).
-STAFF_GROUPS = [Role.STAFF.value, Role.UNIT_MANAGER.value, Role.ORGANISER.value]
+# The staff roles' groups: the reports' staff / residents filter reads them (reports.stats too).
+STAFF_GROUPS = sorted(role.value for role in STAFF_ROLES)
 
 
 def _upsert(using: str, model, key: list[str], counters: list[str], rows: list[tuple]) -> None:

@@ -9,12 +9,10 @@ from quizzes.models import Audience, Quiz
 from training.errors import LessonsNotFinished, ModuleUnavailable
 from training.models import Lesson, LessonProgress, Module, ModuleQuerySet
 
-_STAFF_ROLES = {roles.Role.STAFF, roles.Role.UNIT_MANAGER, roles.Role.ORGANISER}
-
 
 def learner_audiences(user: User) -> set[str]:
     """Civil servants (any staff role) see staff modules; everyone else, public ones."""
-    if roles.role_of(user) in _STAFF_ROLES:
+    if roles.is_staff_member(user):
         return {Audience.STAFF, Audience.BOTH}
     return {Audience.PUBLIC, Audience.BOTH}
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.audit import audit_log
 from accounts.models import User
 from accounts.ratelimit import hit
+from accounts.roles import is_staff_member
 from quizzes.contests.errors import (
     BirthYearMissing,
     InvalidPrediction,
@@ -23,7 +24,7 @@ from quizzes.contests.errors import (
 )
 from quizzes.contests.models import ContestAudience, Prediction, Prize, Round, Standing
 from quizzes.contests.ranking import actual_figure, final_ranks_compute, prizes_award, snapshot_write
-from quizzes.contests.standings import is_staff_member, round_for_quiz, standing_refresh
+from quizzes.contests.standings import round_for_quiz, standing_refresh
 from quizzes.contests.suspicion import round_flags_compute
 from quizzes.models import Attempt, AttemptStatus, Quiz
 from quizzes.services.attempts import attempt_expire_if_overdue, attempt_start, attempt_submit

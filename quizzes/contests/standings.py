@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 from django.db.models import F, Q, Sum
 
-from accounts.models import Unit, User
+from accounts.models import Unit
 from accounts.privacy import public_name, public_unit
-from accounts.roles import Role, role_of
+from accounts.roles import is_staff_member
 from quizzes.contests.models import (
     ContestStanding,
     Prediction,
@@ -25,12 +25,7 @@ from quizzes.contests.models import (
 from quizzes.models import Attempt, Quiz
 from quizzes.services.attempts import counted_attempt
 
-STAFF_ROLES = {Role.STAFF, Role.UNIT_MANAGER, Role.ORGANISER}
 PROVISIONAL_ORDER = ["-score", "duration_ms", "submitted_at", "id"]
-
-
-def is_staff_member(user: User) -> bool:
-    return role_of(user) in STAFF_ROLES
 
 
 def round_for_quiz(quiz: Quiz | int) -> Round | None:
