@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -56,13 +56,13 @@ def columns(model: type[Model], alias: str, names: tuple[str, ...] | None = None
     )
 
 
-def table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+def table(model: type[Model], using: str = DEFAULT_DB_ALIAS) -> str:
+    return connections[using].ops.quote_name(model._meta.db_table)
 
 
-def column(model: type[Model], name: str) -> str:
+def column(model: type[Model], name: str, using: str = DEFAULT_DB_ALIAS) -> str:
     """The quoted column of the field `name` (a foreign key's name gives its _id column)."""
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    return connections[using].ops.quote_name(model._meta.get_field(name).column)
 
 
 def param(model: type[Model], name: str, value):
