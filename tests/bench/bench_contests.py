@@ -15,15 +15,14 @@ test client (view, queries and template), with the number of queries of each.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from in_process import start_django
+
 WINDOW = re.compile(r"\b(RANK|ROW_NUMBER|DENSE_RANK)\s*\(.*?\)\s*OVER\b", re.IGNORECASE | re.DOTALL)
 RATIO_TARGET = 3.0
 CLOSE_TARGET_S = 120.0
@@ -119,29 +118,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="bench-contests-")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-    os.environ.setdefault("MEDIA_ROOT", f"{workdir}/media")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
+    start_django(tempfile.mkdtemp(prefix="bench-contests-"))
     from django.core.management import call_command
-    from django.db import connection
-    from django.utils import translation
 
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    call_command("migrate", verbosity=0)
-    translation.activate("vi")
-    print(f"database: {connection.vendor}")
     round_ = _setup()
 
     started = time.perf_counter()

@@ -13,16 +13,15 @@ the number of queries of each.
 """
 
 import argparse
-import os
 import random
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from in_process import start_django
+
 BATCH = 20_000
 
 
@@ -210,30 +209,8 @@ def main() -> int:
                         help="check the generated tallies against a rebuild from the answers (slow)")
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="bench-reports-")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
+    start_django(tempfile.mkdtemp(prefix="bench-reports-"))
     from django.test import Client
-    from django.utils import translation
-
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.SECURE_SSL_REDIRECT = False
-    # Server time is measured, not static files: no collected manifest needed.
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    call_command("migrate", verbosity=0)
-    translation.activate("vi")
-    print(f"database: {connection.vendor}")
     data = generate(people=args.people, units=args.units, per_person=args.answers_per_person)
 
     from accounts.roles import Role
