@@ -69,10 +69,11 @@ def _json_body(request: HttpRequest):
         return _NOT_JSON
 
 
-def _render(data: dict, allowed: str) -> HttpResponse:
-    # The bytes and headers DRF's Response would give (JSONRenderer; Allow and Vary as APIView sets them).
+def _render(data: dict) -> HttpResponse:
+    # The bytes and headers DRF's Response would give (JSONRenderer; Allow and Vary as APIView sets
+    # them for these POST-only views).
     response = HttpResponse(_RENDERER.render(data), content_type="application/json")
-    response["Allow"] = allowed
+    response["Allow"] = "POST, OPTIONS"
     patch_vary_headers(response, ("Accept",))
     return response
 
@@ -106,7 +107,7 @@ def _save(request: HttpRequest, pk: int) -> HttpResponse | None:
         # The DRF view runs the save again and answers the refusal: a refused save changes
         # nothing the second time (an overdue attempt closed the first time stays closed).
         return None
-    return _render(answer_output(item), "POST, OPTIONS")
+    return _render(answer_output(item))
 
 
 def _submit(request: HttpRequest, pk: int) -> HttpResponse | None:
@@ -121,7 +122,7 @@ def _submit(request: HttpRequest, pk: int) -> HttpResponse | None:
         finished = attempt_submit(attempt_id=pk, user=user, key=key)
     except (QuizError, AttemptNotFound):
         return None  # as above: submitting is idempotent
-    return _render(result_output(finished, review=can_review(finished)), "POST, OPTIONS")
+    return _render(result_output(finished, review=can_review(finished)))
 
 
 def answer_save_view(drf_view: Callable) -> Callable:

@@ -149,7 +149,7 @@ class AnswerOutputSerializer(serializers.Serializer):
 # bench). The functions below (and result_output, for a submit) do the common case directly; the
 # serializers remain the contract (the OpenAPI schema) and the judge of everything else, and a
 # test holds them equal.
-_ANSWERED_AT = serializers.DateTimeField()
+_DATETIME = serializers.DateTimeField()
 
 
 def answer_input(data) -> tuple[int, list[int]] | None:
@@ -168,7 +168,7 @@ def answer_input(data) -> tuple[int, list[int]] | None:
 
 def answer_output(item: AttemptQuestion) -> dict:
     """AnswerOutputSerializer(item).data, without making the serializer."""
-    return {"item": item.pk, "choices": item.selected, "answered_at": _ANSWERED_AT.to_representation(item.answered_at)}
+    return {"item": item.pk, "choices": item.selected, "answered_at": _DATETIME.to_representation(item.answered_at)}
 
 
 class SubmitInputSerializer(serializers.Serializer):
@@ -261,8 +261,8 @@ def result_output(attempt, *, review: bool) -> dict:
     serializer (a submit answers with it; see answer_input above)."""
     return {
         "id": attempt.id, "quiz": attempt.quiz_id, "number": attempt.number, "status": attempt.status,
-        "started_at": _ANSWERED_AT.to_representation(attempt.started_at),
-        "submitted_at": _ANSWERED_AT.to_representation(attempt.submitted_at) if attempt.submitted_at else None,
+        "started_at": _DATETIME.to_representation(attempt.started_at),
+        "submitted_at": _DATETIME.to_representation(attempt.submitted_at) if attempt.submitted_at else None,
         "score": attempt.score, "max_score": attempt.max_score,
         "score_percent": (_SCORE_PERCENT.to_representation(attempt.score_percent)
                           if attempt.score_percent is not None else None),
