@@ -15,6 +15,7 @@ the attempts, attributing them to each person's unit as of the rebuild.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date
 from functools import cache
@@ -36,25 +37,43 @@ BATCH = 5_000
 STAFF_GROUPS = sorted(role.value for role in STAFF_ROLES)
 
 
-def _upsert(using: str, model, key: list[str], counters: list[str], entries: list[tuple]) -> None:
-    """Add each entry's counters to the row of its key, creating it if needed."""
-    if not entries:
-        return
+@cache
+def _upsert_sql(using: str, model, key: tuple[str, ...], counters: tuple[str, ...], shared: int) -> str:
     connection = connections[using]
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    columns = key + counters
-    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(entries))
-    sql = (
-        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES {values} "  # noqa: S608
+    own = key[shared:] + counters
+    # The entries travel as one JSON array of arrays, so the statement has the same text and
+    # parameters whatever their number: prepared once on PostgreSQL, and never re-parsed by
+    # psycopg (which does not cache a statement of over 50 parameters: 20 questions made 140).
+    if connection.vendor == "postgresql":
+        values = ", ".join(f"(e.v->>{n})::{model._meta.get_field(c).cast_db_type(connection)}"
+                           for n, c in enumerate(own))
+        source = "jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(v, n) ORDER BY e.n"
+    else:
+        values = ", ".join(f"json_extract(e.value, '$[{n}]')" for n in range(len(own)))
+        # WHERE true: SQLite's parser needs it before an upsert's ON CONFLICT.
+        source = "json_each(%s) e WHERE true ORDER BY e.key"
+    return (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in key + counters)}) "  # noqa: S608
+        f"SELECT {', '.join(['%s'] * shared)}, {values} FROM {source} "
         f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO UPDATE SET "
         + ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in counters)
     )
-    params = []
-    for entry in sorted(entries):
-        params.extend((connection.ops.adapt_datefield_value(entry[0]), *entry[1:]))
+
+
+def _upsert(using: str, model, key: tuple[str, ...], counters: tuple[str, ...], where: tuple,
+            entries: list[tuple]) -> None:
+    """Add each entry's counters to the row of its key, creating it if needed: the key is `where`
+    (its first columns, the same for every entry), then the entry's own key columns. The rows are
+    sent in key order, so that concurrent submits lock the rows they share in the same order."""
+    if not entries:
+        return
+    connection = connections[using]
+    shared = [connection.ops.adapt_datefield_value(where[0]), *where[1:]]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_upsert_sql(using, model, key, counters, len(where)),
+                       [*shared, json.dumps(sorted(entries), separators=(",", ":"))])
 
 
 def tally_day(moment) -> date:
@@ -83,11 +102,12 @@ def tallies_record(*, attempt: Attempt) -> None:
                 counts[key][0] += 1
                 counts[key][1] += bool(is_correct)
     where = (day, unit_id, quiz_id, staff)
-    _upsert(using, AttemptTally, ["day", "unit_id", "quiz_id", "is_staff_member"], ["attempts"], [(*where, 1)])
-    _upsert(using, TopicTally, ["day", "unit_id", "quiz_id", "is_staff_member", "topic_id"], ["answers", "correct"],
-            [(*where, t, n, ok) for t, (n, ok) in topics.items()])
-    _upsert(using, QuestionTally, ["day", "unit_id", "quiz_id", "is_staff_member", "question_id"],
-            ["answers", "correct"], [(*where, q, n, ok) for q, (n, ok) in questions.items()])
+    shared_key = ("day", "unit_id", "quiz_id", "is_staff_member")
+    _upsert(using, AttemptTally, shared_key, ("attempts",), where, [(1,)])
+    _upsert(using, TopicTally, (*shared_key, "topic_id"), ("answers", "correct"), where,
+            [(t, n, ok) for t, (n, ok) in topics.items()])
+    _upsert(using, QuestionTally, (*shared_key, "question_id"), ("answers", "correct"), where,
+            [(q, n, ok) for q, (n, ok) in questions.items()])
 
 
 @cache

@@ -64,6 +64,29 @@ def test_grading_marks_the_right_items_and_every_other_one_wrong(staff_a):
     assert list(attempt.items.values_list("is_correct", flat=True)) == [False, False, False]
 
 
+def test_grading_has_one_statement_shape_per_power_of_two_of_right_answers(staff_a):
+    # So that PostgreSQL prepares each shape once instead of planning one per score.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    attempt = start(make_quiz_with_questions(8), staff_a)
+    ids = list(attempt.items.order_by("position").values_list("pk", flat=True))
+    shapes = {}
+    for right in range(1, 9):
+        with CaptureQueriesContext(connection) as captured:
+            statements.grade_items(attempt, ids[:right])
+        shapes[right] = _placeholders(captured)
+        graded = list(attempt.items.order_by("position").values_list("is_correct", flat=True))
+        assert graded == [True] * right + [False] * (8 - right)
+    assert shapes == {1: 1, 2: 2, 3: 4, 4: 4, 5: 8, 6: 8, 7: 8, 8: 8}
+
+
+def _placeholders(captured) -> int:
+    """How many ids the grading statement's IN list holds."""
+    sql = captured.captured_queries[0]["sql"]
+    return sql[sql.index(" IN (") :].split(")")[0].count(",") + 1
+
+
 def test_an_item_is_answerable_only_while_its_attempt_is_open_and_in_time(staff_a, staff_b):
     attempt = start(make_quiz_with_questions(2), staff_a)
     item = attempt.items.order_by("position").first()
