@@ -127,6 +127,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Tuned for a web server: writers take the lock at BEGIN (no upgrade deadlocks), WAL lets
     # readers run beside the writer, and a busy timeout waits instead of failing.
     _db["CONN_MAX_AGE"] = 0 if DEBUG else 60
+    # Django's backend, with writers queued in the kernel instead of sleeping on SQLITE_BUSY.
+    _db["ENGINE"] = "config.sqlite"
+    # Tests run in memory, Django's default for SQLite; stated, because pytest-django recognises
+    # that default only under Django's own engine name (it would give each xdist worker a file).
+    _db["TEST"] = {"NAME": ":memory:"}
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -128,10 +128,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     thread's write fail at once with "database table is locked" instead of waiting its turn
     (WAL and the busy timeout do not apply there): a browser test would fail by chance."""
     from django.conf import settings
+    from django.db import connections
 
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "e2e.sqlite3")
+    if connections["default"].vendor == "sqlite":
+        test_database = settings.DATABASES["default"].setdefault("TEST", {})
+        test_database["NAME"] = str(tmp_path_factory.mktemp("db") / "e2e.sqlite3")
 
 
 @pytest.fixture
