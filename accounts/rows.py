@@ -26,13 +26,17 @@ class Columns:
     sql: str  # "alias"."column", ... in attnames' order
     conversions: tuple[tuple[int, tuple, object], ...]
 
-    def instance(self, values) -> Model:
-        """The model instance of one row's values (in this order), as the ORM would load it."""
-        values = list(values)
+    def values(self, row) -> list:
+        """One row's values (in this order) as the ORM would give them."""
+        values = list(row)
         for position, converters, column in self.conversions:
             for convert in converters:
                 values[position] = convert(values[position], column, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return values
+
+    def instance(self, row) -> Model:
+        """The model instance of one row's values (in this order), as the ORM would load it."""
+        return self.model.from_db(connection.alias, self.attnames, self.values(row))
 
 
 @cache

@@ -124,3 +124,30 @@ def test_no_index_holds_what_saving_and_grading_write():
         constraints = connection.introspection.get_constraints(cursor, AttemptQuestion._meta.db_table)
     indexed = {name: set(info["columns"]) & written for name, info in constraints.items() if info["index"]}
     assert {name: columns for name, columns in indexed.items() if columns} == {}
+
+
+@pytest.mark.postgres
+def test_a_save_reaches_its_attempt_by_key_even_when_statistics_lag(staff_a):
+    # Thousands of attempts just started, not yet analysed: PostgreSQL then costs the open-attempt
+    # index (status, deadline) the same as the key, and given the choice once read every open
+    # attempt for each save. The save's statements leave it no such choice.
+    from django.db import connection
+
+    from accounts.models import User
+
+    attempt = start(make_quiz_with_questions(2), staff_a)
+    item = attempt.items.order_by("position").first()
+    others = User.objects.bulk_create([User(phone=f"07{n:08d}", full_name=f"Người {n}", password="!")
+                                       for n in range(3000)])
+    Attempt.objects.bulk_create([Attempt(quiz=attempt.quiz, user=person, deadline=attempt.deadline)
+                                 for person in others])
+    now = timezone.now()
+    read = (statements._answerable_item_sql(owned=True, lock=False), [item.pk, attempt.pk, staff_a.pk])
+    write = (statements._write_answer_sql(only_if_open=True, lock=True),
+             ["[]", now, item.pk, attempt.pk, "open", now - timedelta(minutes=1)])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        for sql, params in (read, write):
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "attempt_overdue_idx" not in plan and "quizzes_attempt_pkey" in plan, plan
