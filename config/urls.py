@@ -12,6 +12,14 @@ admin.site.site_title = _("CCHC administration")
 admin.site.index_title = _("Training, contests and accounts")
 
 urlpatterns = [
+    # The API first: an answer saved is the most frequent request of all, and Django tries the
+    # patterns in order (no page's path starts with api/). Its own parts before the catch-all.
+    path("api/training/", include("training.api.urls")),
+    path("api/reports/", include("reports.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # After the schema and docs: the API's own catch-all answers any other api/ path with JSON.
+    path("api/", include("quizzes.api.urls")),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,14 +28,7 @@ urlpatterns = [
     path("contests/", include("quizzes.contests.urls")),
     path("training/", include("training.urls")),
     path("reports/", include("reports.urls")),
-    # Before any catch-all include under api/.
-    path("api/training/", include("training.api.urls")),
-    path("api/reports/", include("reports.api_urls")),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # After the schema and docs: the API's own catch-all answers any other api/ path with JSON.
-    path("api/", include("quizzes.api.urls")),
 ]
 
 if settings.DEBUG:
