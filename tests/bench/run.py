@@ -7,6 +7,8 @@ Django view in the same run:
 - save:     POST /api/attempts/<id>/answers/ (one answer; many people answering at once)
 - submit:   POST /api/attempts/<id>/submit/ (grading a 20-question attempt, every request a
             fresh attempt with all its answers saved)
+- floors:   GET /bench/statements/3/ and /bench/statements/9/in-transaction/: views that run as
+            many SELECT 1 as a save and a submit run statements (no target; see FLOORS)
 
 Targets (issue 3): save ≥ 0.5× and submit ≥ 0.2× the baseline's req/s. Load comes from wrk
 (one thread, 8 connections: it leaves the two cores to the server) with Lua scripts for the
@@ -45,6 +47,11 @@ SAVE_ATTEMPTS = 300
 SUBMITS_PER_SECOND = 1500
 CONNECTIONS = 8
 TARGETS = {"save": 0.5, "submit": 0.2}
+# The statements a save runs (the token check, the item read, the UPDATE) and a submit (the token
+# check, the attempt, its items, grading, the attempt's UPDATE, the staff check, three tally
+# upserts), measured as views running that many SELECT 1: what no way of writing the two
+# requests' statements can beat on this machine.
+FLOORS = {"floor_save": 3, "floor_submit": 9}
 
 DONE_LUA = r"""
 done = function(summary, latency, requests)
@@ -256,6 +263,10 @@ def phase(name: str, duration: int, out: Path) -> None:
             "baseline": _wrk(f"{base}/bench/hello/", tmp / "hello.lua", duration),
             "save": _wrk(base, tmp / "save.lua", duration),
             "submit": _wrk(base, tmp / "submit.lua", duration),
+            # The floors: as many trivial statements as a save and a submit run.
+            "floor_save": _wrk(f"{base}/bench/statements/{FLOORS['floor_save']}/", tmp / "hello.lua", duration),
+            "floor_submit": _wrk(f"{base}/bench/statements/{FLOORS['floor_submit']}/in-transaction/",
+                                 tmp / "hello.lua", duration),
         }
     finally:
         server.send_signal(signal.SIGTERM)
@@ -317,7 +328,9 @@ def table(all_results: dict[str, dict]) -> str:
             "|---|---|---:|---:|---:|---:|---:|---|"]
     for database, results in all_results.items():
         baseline = results["baseline"]["rps"]
-        for kind in ("baseline", "save", "submit"):
+        for kind in ("baseline", "save", "submit", "floor_save", "floor_submit"):
+            if kind not in results:
+                continue
             r = results[kind]
             ratio = r["rps"] / baseline
             target = TARGETS.get(kind)
@@ -325,6 +338,8 @@ def table(all_results: dict[str, dict]) -> str:
             if kind == "submit" and r["requests"] > r["distinct_attempts_graded"]:
                 verdict = "INVALID: ran out of fresh attempts, re-submits measured"
             goal = "" if target is None else f"≥ {target}"
+            if kind in FLOORS:
+                verdict = f"{FLOORS[kind]} × SELECT 1" + (" in a transaction" if kind == "floor_submit" else "")
             rows.append(f"| {database} | {kind} | {r['rps']:.0f} | {r['p95_ms']:.1f} | {ratio:.2f} | {goal} | "
                         f"{r['non_2xx'] + r['socket_errors']} | {verdict} |")
     return "\n".join(rows)
@@ -379,7 +394,7 @@ def main() -> int:
     (out_dir / f"bench-{stamp}.json").write_text(json.dumps(all_results, indent=2))
     print(f"written to bench-results/bench-{stamp}.md")
     failed = any(results["server_errors"] or results[k]["non_2xx"] or results[k]["socket_errors"]
-                 for results in all_results.values() for k in ("baseline", "save", "submit"))
+                 for results in all_results.values() for k in ("baseline", "save", "submit", *FLOORS))
     failed = failed or any(results["submit"]["requests"] > results["submit"]["distinct_attempts_graded"]
                            for results in all_results.values())
     # A missed ratio target fails the run too, as the other benchmarks' missed targets do.
