@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,17 @@ from django.db.utils import OperationalError
 from config.sqlite.base import LOCK_SUFFIX, DatabaseWrapper
 
 
-def _connect(path: Path, *, timeout: float = 20) -> DatabaseWrapper:
-    """A connection as config/settings.py configures one (IMMEDIATE transactions), with its own
-    busy timeout: 0 makes a writer that meets SQLite's lock fail at once."""
+def _connect(path: Path, *, timeout: float = 20, sqlite_waits: bool = True) -> DatabaseWrapper:
+    """A connection as config/settings.py configures one (IMMEDIATE transactions, the busy timeout
+    `timeout` for SQLite and the queue alike). Without `sqlite_waits`, SQLite's own busy timeout is
+    0: a writer that meets SQLite's lock fails at once, so only the queue can make it wait."""
+    sqlite_busy_ms = int(timeout * 1000) if sqlite_waits else 0
     wrapper = DatabaseWrapper({
         "ENGINE": "config.sqlite", "NAME": str(path), "USER": "", "PASSWORD": "", "HOST": "", "PORT": "",
         "ATOMIC_REQUESTS": False, "AUTOCOMMIT": True, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False,
         "TIME_ZONE": None, "TEST": {},
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": timeout,
-                    "init_command": f"PRAGMA journal_mode=WAL;PRAGMA busy_timeout={int(timeout * 1000)}"},
+                    "init_command": f"PRAGMA journal_mode=WAL;PRAGMA busy_timeout={sqlite_busy_ms}"},
     })
     wrapper.ensure_connection()
     return wrapper
@@ -104,13 +107,13 @@ def test_a_single_write_outside_a_transaction_holds_the_queue_while_it_runs(data
 
 
 def test_writers_that_meet_wait_their_turn_instead_of_failing(database):
-    # With no busy timeout at all, SQLite fails a writer that finds the lock taken; the queue
+    # With no busy timeout of its own, SQLite fails a writer that finds the lock taken; the queue
     # makes every writer wait instead, so all the increments land.
     threads, rounds = 4, 150
     errors: list[Exception] = []
 
     def work() -> None:
-        wrapper = _connect(database, timeout=0)
+        wrapper = _connect(database, sqlite_waits=False)
         try:
             for n in range(rounds):
                 if n % 2:
@@ -146,7 +149,7 @@ def test_without_the_queue_those_writers_fail(database, monkeypatch):
     errors: list[Exception] = []
 
     def work() -> None:
-        wrapper = _connect(database, timeout=0)
+        wrapper = _connect(database, sqlite_waits=False)
         try:
             for _ in range(300):
                 _begin(wrapper)
@@ -165,6 +168,37 @@ def test_without_the_queue_those_writers_fail(database, monkeypatch):
     for worker in workers:
         worker.join(timeout=120)
     assert errors and all("locked" in str(exc) for exc in errors)
+
+
+def test_a_writer_waits_no_longer_than_the_busy_timeout(database):
+    holder, waiter = _connect(database), _connect(database, timeout=0.3)
+    _begin(holder)
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match="database is locked"), waiter.cursor() as cursor:
+        cursor.execute("UPDATE counter SET n = n + 1")
+    assert 0.3 <= time.monotonic() - started < 2
+    _rollback(holder)
+    holder.close()
+    waiter.close()
+
+
+def test_a_waiting_writer_goes_on_soon_after_the_lock_is_free(database):
+    holder, waiter = _connect(database), _connect(database)
+    holder.inc_thread_sharing()  # committed from the timer's thread
+    _begin(holder)
+    release = threading.Timer(0.13, lambda: _commit(holder))
+    release.start()
+    started = time.monotonic()
+    with waiter.cursor() as cursor:
+        cursor.execute("UPDATE counter SET n = n + 1")
+    waited = time.monotonic() - started
+    release.join()
+    # The wait ends with the holder's commit, not at SQLite's next retry: its busy handler, having
+    # slept 1, 2, 5, 10, 15, 20, 25, 25, 25 ms, sleeps 50 more from 0.128 s, to 0.178 s.
+    assert 0.13 <= waited < 0.16
+    holder.dec_thread_sharing()
+    holder.close()
+    waiter.close()
 
 
 def test_an_in_memory_database_has_no_queue():
