@@ -151,3 +151,61 @@ def test_a_save_reaches_its_attempt_by_key_even_when_statistics_lag(staff_a):
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "attempt_overdue_idx" not in plan and "quizzes_attempt_pkey" in plan, plan
+
+
+def _items_updated_in_place(quiz, people) -> tuple[int, int]:
+    """Start an attempt for each person, then answer and submit the first one's: how many item
+    updates this transaction made, and how many of them in place (HOT)."""
+    from django.db import connection
+
+    from quizzes.services.attempts import attempt_save_answer, attempt_submit
+
+    def counts() -> tuple[int, int]:
+        # This transaction's counts so far (the suite may run several tests in one).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+                           [AttemptQuestion._meta.db_table])
+            return cursor.fetchone()
+
+    with connection.cursor() as cursor:
+        # An empty table, its rows in fresh pages (earlier tests' rolled-back rows leave room).
+        cursor.execute(f"TRUNCATE {AttemptQuestion._meta.db_table}")
+    attempts = [start(quiz, person) for person in people]
+    first = attempts[0]
+    before = counts()
+    for item in first.items.order_by("position"):
+        attempt_save_answer(attempt=first, item_id=item.pk, choice_ids=correct_ids(item))
+    attempt_submit(attempt=first)
+    after = counts()
+    return after[0] - before[0], after[1] - before[1]
+
+
+@pytest.mark.postgres
+def test_answers_update_attempt_items_in_place(staff_a):
+    # The items are written at start and updated soon after: the migration leaves room in their
+    # pages, so PostgreSQL rewrites them in place (HOT), touching none of the table's indexes.
+    # Here all 40 updates share one transaction, so the old versions cannot be pruned and the
+    # room runs out after about 20; in production each save commits, and the room is reused.
+    updates, in_place = _items_updated_in_place(make_quiz_with_questions(20), _with_41_attempts(staff_a))
+    assert updates == 40  # 20 answers, then the grade of each of the 20 items
+    assert in_place >= 20
+
+
+@pytest.mark.postgres
+def test_without_room_in_the_pages_the_same_updates_move_rows(staff_a):
+    # The control: pages filled to the brim, as PostgreSQL fills them by default.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {AttemptQuestion._meta.db_table} SET (fillfactor = 100)")
+    updates, in_place = _items_updated_in_place(make_quiz_with_questions(20), _with_41_attempts(staff_a))
+    assert updates == 40
+    assert in_place < 5
+
+
+def _with_41_attempts(person) -> list:
+    """The person and 40 others: enough attempts that the first one's items fill their pages."""
+    from accounts.models import User
+
+    return [person, *User.objects.bulk_create([User(phone=f"06{n:08d}", full_name=f"Người {n}", password="!")
+                                               for n in range(40)])]
