@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from contextlib import contextmanager, nullcontext
 
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
@@ -63,6 +64,15 @@ class WriterQueue:
             self.held = False
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
+    @contextmanager
+    def turn(self):
+        """Hold the lock for the block."""
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
     def close(self) -> None:
         self.release()
         os.close(self._fd)
@@ -73,23 +83,18 @@ class QueuedCursor(base.SQLiteCursorWrapper):
 
     queue: WriterQueue
 
-    def execute(self, query, params=None):
+    def _turn(self, query: str):
         if self.connection.in_transaction or not query.lstrip()[:7].upper().startswith(_WRITES):
+            return nullcontext()
+        return self.queue.turn()
+
+    def execute(self, query, params=None):
+        with self._turn(query):
             return super().execute(query, params)
-        self.queue.acquire()
-        try:
-            return super().execute(query, params)
-        finally:
-            self.queue.release()
 
     def executemany(self, query, param_list):
-        if self.connection.in_transaction or not query.lstrip()[:7].upper().startswith(_WRITES):
+        with self._turn(query):
             return super().executemany(query, param_list)
-        self.queue.acquire()
-        try:
-            return super().executemany(query, param_list)
-        finally:
-            self.queue.release()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -110,28 +115,26 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return cursor
 
     def _start_transaction_under_autocommit(self):
-        if self.writer_queue is None:
-            return super()._start_transaction_under_autocommit()
-        self.writer_queue.acquire()
+        # The lock is taken before BEGIN and kept until the transaction ends (_commit, _rollback).
+        if self.writer_queue is not None:
+            self.writer_queue.acquire()
         try:
             super()._start_transaction_under_autocommit()
         except BaseException:
-            self.writer_queue.release()
+            self._release_queue()
             raise
 
     def _commit(self):
         try:
             return super()._commit()
         finally:
-            if self.writer_queue is not None:
-                self.writer_queue.release()
+            self._release_queue()
 
     def _rollback(self):
         try:
             return super()._rollback()
         finally:
-            if self.writer_queue is not None:
-                self.writer_queue.release()
+            self._release_queue()
 
     def _close(self):
         try:
@@ -140,3 +143,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             if self.writer_queue is not None:
                 self.writer_queue.close()
                 self.writer_queue = None
+
+    def _release_queue(self) -> None:
+        if self.writer_queue is not None:
+            self.writer_queue.release()
