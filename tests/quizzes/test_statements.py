@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import User
 from quizzes.models import Attempt, AttemptQuestion
 from quizzes.services import statements
 from quizzes.services.attempts import attempt_save_answer, attempt_submit
@@ -66,9 +69,6 @@ def test_grading_marks_the_right_items_and_every_other_one_wrong(staff_a):
 
 def test_grading_has_one_statement_shape_per_power_of_two_of_right_answers(staff_a):
     # So that PostgreSQL prepares each shape once instead of planning one per score.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     attempt = start(make_quiz_with_questions(8), staff_a)
     ids = list(attempt.items.order_by("position").values_list("pk", flat=True))
     shapes = {}
@@ -117,8 +117,6 @@ def test_no_index_holds_what_saving_and_grading_write():
     # index on any of them turns each write into page writes spread over the index (on SQLite an
     # index on (question, is_correct) was about 40 of a submit's 54 pages) and, on PostgreSQL,
     # forbids the in-page (HOT) updates.
-    from django.db import connection
-
     written = {AttemptQuestion._meta.get_field(name).column for name in ("selected", "answered_at", "is_correct")}
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, AttemptQuestion._meta.db_table)
@@ -131,10 +129,6 @@ def test_a_save_reaches_its_attempt_by_key_even_when_statistics_lag(staff_a):
     # Thousands of attempts just started, not yet analysed: PostgreSQL then costs the open-attempt
     # index (status, deadline) the same as the key, and given the choice once read every open
     # attempt for each save. The save's statements leave it no such choice.
-    from django.db import connection
-
-    from accounts.models import User
-
     attempt = start(make_quiz_with_questions(2), staff_a)
     item = attempt.items.order_by("position").first()
     others = User.objects.bulk_create([User(phone=f"07{n:08d}", full_name=f"Người {n}", password="!")
@@ -156,10 +150,6 @@ def test_a_save_reaches_its_attempt_by_key_even_when_statistics_lag(staff_a):
 def _items_updated_in_place(quiz, people) -> tuple[int, int]:
     """Start an attempt for each person, then answer and submit the first one's: how many item
     updates this transaction made, and how many of them in place (HOT)."""
-    from django.db import connection
-
-    from quizzes.services.attempts import attempt_save_answer, attempt_submit
-
     def counts() -> tuple[int, int]:
         # This transaction's counts so far (the suite may run several tests in one).
         with connection.cursor() as cursor:
@@ -194,8 +184,6 @@ def test_answers_update_attempt_items_in_place(staff_a):
 @pytest.mark.postgres
 def test_without_room_in_the_pages_the_same_updates_move_rows(staff_a):
     # The control: pages filled to the brim, as PostgreSQL fills them by default.
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(f"ALTER TABLE {AttemptQuestion._meta.db_table} SET (fillfactor = 100)")
     updates, in_place = _items_updated_in_place(make_quiz_with_questions(20), _with_41_attempts(staff_a))
@@ -205,7 +193,5 @@ def test_without_room_in_the_pages_the_same_updates_move_rows(staff_a):
 
 def _with_41_attempts(person) -> list:
     """The person and 40 others: enough attempts that the first one's items fill their pages."""
-    from accounts.models import User
-
     return [person, *User.objects.bulk_create([User(phone=f"06{n:08d}", full_name=f"Người {n}", password="!")
                                                for n in range(40)])]
