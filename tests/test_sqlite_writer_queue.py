@@ -101,9 +101,18 @@ def test_a_single_write_outside_a_transaction_holds_the_queue_while_it_runs(data
     with writer.cursor() as cursor:
         cursor.execute("UPDATE counter SET n = n + queue_taken()")
         cursor.execute("SELECT queue_taken()")  # a read does not queue
-    assert seen == [True, False]
+        cursor.executemany("INSERT INTO counter (n) VALUES (queue_taken() + %s)", [(1,), (2,)])
+    assert seen == [True, False, True, True]
     assert not _queue_is_taken(database)
     writer.close()
+
+
+def test_closing_a_connection_in_a_transaction_frees_the_queue(database):
+    writer = _connect(database)
+    _begin(writer)
+    assert _queue_is_taken(database)
+    writer.close()
+    assert not _queue_is_taken(database)
 
 
 def test_writers_that_meet_wait_their_turn_instead_of_failing(database):

@@ -8,6 +8,15 @@ def _set_fillfactor(apps, schema_editor, percent: int) -> None:
     schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {int(percent)})")
 
 
+def leave_room(apps, schema_editor) -> None:
+    _set_fillfactor(apps, schema_editor, 70)
+
+
+def fill_pages(apps, schema_editor) -> None:
+    # PostgreSQL's default.
+    _set_fillfactor(apps, schema_editor, 100)
+
+
 class Migration(migrations.Migration):
     """PostgreSQL: leave room in each page of attempt items for their updates. Every item is
     written at the attempt's start and updated soon after (the answer, then the grade); with
@@ -17,6 +26,5 @@ class Migration(migrations.Migration):
     dependencies = [("quizzes", "0005_attempt_items_unindexed_grade")]
 
     operations = [
-        migrations.RunPython(lambda apps, editor: _set_fillfactor(apps, editor, 70),
-                             lambda apps, editor: _set_fillfactor(apps, editor, 100)),
+        migrations.RunPython(leave_room, fill_pages),
     ]
