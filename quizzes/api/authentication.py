@@ -51,3 +51,20 @@ class TokenAuthentication(authentication.TokenAuthentication):
         token = Token.from_db(user._state.db, ["key", "user_id"], [key, user.pk])
         token.user = user
         return user, token
+
+
+class _KeyOnly(authentication.TokenAuthentication):
+    """DRF's reading of the Authorization header, stopped at the key: (None, key), unchecked."""
+
+    def authenticate_credentials(self, key: str):
+        return None, key
+
+
+def token_key(request) -> str | None:
+    """The token key that TokenAuthentication would check, read from the header as DRF reads it;
+    None without one, or with a header that DRF refuses before looking the key up."""
+    try:
+        found = _KeyOnly().authenticate(request)
+    except exceptions.AuthenticationFailed:
+        return None
+    return found[1] if found is not None else None

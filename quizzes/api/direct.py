@@ -22,10 +22,10 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.json import strict_constant
 
-from quizzes.api.authentication import TokenAuthentication
+from quizzes.api.authentication import TokenAuthentication, token_key
 from quizzes.api.parsers import API_MAX_BODY_BYTES
 from quizzes.api.serializers import MAX_ID, answer_input, answer_output, result_output, submit_input
-from quizzes.services.attempts import AttemptNotFound, attempt_save_answer, attempt_submit, can_review
+from quizzes.services.attempts import AttemptNotFound, attempt_save_answer_with_token, attempt_submit, can_review
 from quizzes.services.errors import QuizError
 
 _NOT_JSON = object()
@@ -95,17 +95,16 @@ def _or_drf(drf_view: Callable, handle: Callable[[HttpRequest, int], HttpRespons
 
 
 def _save(request: HttpRequest, pk: int) -> HttpResponse | None:
-    user = _token_user(request)
-    if user is None:
+    key = token_key(request)
+    if key is None:
         return None
     answer = answer_input(_json_body(request))
     if answer is None:
         return None
-    try:
-        item = attempt_save_answer(attempt_id=pk, user=user, item_id=answer[0], choice_ids=answer[1])
-    except (QuizError, AttemptNotFound):
-        # The DRF view runs the save again and answers the refusal: a refused save changes
-        # nothing the second time (an overdue attempt closed the first time stays closed).
+    # The token checked, and the answer written, by one statement; when it writes nothing, the
+    # DRF view works out why (attempt_save_answer) and answers the refusal.
+    item = attempt_save_answer_with_token(token_key=key, attempt_id=pk, item_id=answer[0], choice_ids=answer[1])
+    if item is None:
         return None
     return _render(answer_output(item))
 

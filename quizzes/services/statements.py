@@ -10,13 +10,15 @@ finds nothing, services/attempts.py works out why with the ORM.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import cache
 
 from django.db import connection
+from rest_framework.authtoken.models import Token
 
 from accounts import rows
-from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, Quiz
+from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, QuestionType, Quiz
 
 # What the attempt page and the API answer a save with: the item's id, attempt, position, type
 # and choices.
@@ -73,25 +75,30 @@ def answerable_item(*, attempt_pk: int, item_pk: int, owner_pk: int | None, open
     return rows.columns(AttemptQuestion, "i", SAVED_ITEM_FIELDS).instance(row[:split])
 
 
+def _open_attempt_condition(*, lock: bool, owner: str = "") -> str:
+    """`attempt_id IN (…)`: the attempt found by its key (the first parameter) is open, its
+    deadline at or after the third (the second is the open status), and `owner`, a condition on
+    its user_id column `a.user_id`, holds."""
+    # The attempt's row found by its key, then tested (OFFSET 0 keeps PostgreSQL from pushing the
+    # test down into the sub-select, where it would plan it as above). FOR SHARE: a submit
+    # holding the row (FOR UPDATE) makes this write wait, then test the row as the submit left
+    # it (closed: nothing written); a submit arriving after waits for this write to commit, and
+    # grades it. SQLite always finds a row by its key when given one.
+    locking = " OFFSET 0 FOR SHARE" if lock else ""
+    pk, status, deadline, user = (rows.column(Attempt, name) for name in ("id", "status", "deadline", "user"))
+    owner = f" AND {owner}" if owner else ""
+    return (
+        f"{rows.column(AttemptQuestion, 'attempt')} IN (SELECT a.{pk} FROM "  # noqa: S608
+        f"(SELECT {pk}, {status}, {deadline}, {user} FROM {rows.table(Attempt)} WHERE {pk} = %s{locking}) a "
+        f"WHERE a.{status} = %s AND a.{deadline} >= %s{owner})"
+    )
+
+
 @cache
 def _write_answer_sql(*, only_if_open: bool, lock: bool) -> str:
-    table = rows.table(AttemptQuestion)
-    condition = ""
-    if only_if_open:
-        # The attempt's row found by its key, then tested (OFFSET 0 keeps PostgreSQL from pushing
-        # the test down into the sub-select, where it would plan it as above). FOR SHARE: a
-        # submit holding the row (FOR UPDATE) makes this write wait, then test the row as the
-        # submit left it (closed: nothing written); a submit arriving after waits for this
-        # write to commit, and grades it. SQLite always finds a row by its key when given one.
-        locking = " OFFSET 0 FOR SHARE" if lock else ""
-        pk, status, deadline = (rows.column(Attempt, name) for name in ("id", "status", "deadline"))
-        condition = (
-            f" AND {rows.column(AttemptQuestion, 'attempt')} IN (SELECT a.{pk} FROM "  # noqa: S608
-            f"(SELECT {pk}, {status}, {deadline} FROM {rows.table(Attempt)} WHERE {pk} = %s{locking}) a "
-            f"WHERE a.{status} = %s AND a.{deadline} >= %s)"
-        )
+    condition = f" AND {_open_attempt_condition(lock=lock)}" if only_if_open else ""
     return (
-        f"UPDATE {table} SET {rows.column(AttemptQuestion, 'selected')} = %s, "  # noqa: S608
+        f"UPDATE {rows.table(AttemptQuestion)} SET {rows.column(AttemptQuestion, 'selected')} = %s, "  # noqa: S608
         f"{rows.column(AttemptQuestion, 'answered_at')} = %s WHERE {rows.column(AttemptQuestion, 'id')} = %s{condition}"
     )
 
@@ -113,6 +120,53 @@ def write_answer(item: AttemptQuestion, chosen: list[int], now: datetime, *,
         return False
     item.selected, item.answered_at = chosen, now
     return True
+
+
+@cache
+def _write_answer_with_token_sql(*, lock: bool) -> str:
+    item_table = rows.table(AttemptQuestion)
+    choices, kind = (f"{item_table}.{rows.column(AttemptQuestion, name)}" for name in ("choices", "type"))
+    user_model = Token._meta.get_field("user").related_model
+    token_user, user_id = rows.column(Token, "user"), rows.column(user_model, "id")
+    # The person: the token's, if active (as TokenAuthentication wants). Only the models' own
+    # names are interpolated; every value is a bound parameter.
+    owner = (
+        f"a.{rows.column(Attempt, 'user')} IN (SELECT t.{token_user} FROM {rows.table(Token)} t "  # noqa: S608
+        f"INNER JOIN {rows.table(user_model)} u ON u.{user_id} = t.{token_user} "
+        f"WHERE t.{rows.column(Token, 'key')} = %s AND u.{rows.column(user_model, 'is_active')})"
+    )
+    # Every choice is one of the item's (its snapshot: a JSON list of {"id": …, …}): PostgreSQL's
+    # jsonb containment of [{"id": …}, …]; SQLite's JSON functions on a list of ids.
+    if connection.vendor == "postgresql":
+        choices_valid = f"{choices} @> %s::jsonb"
+    else:
+        choices_valid = ("NOT EXISTS (SELECT 1 FROM json_each(%s) c WHERE c.value NOT IN "  # noqa: S608
+                         f"(SELECT json_extract(o.value, '$.id') FROM json_each({choices}) o))")
+    return (
+        f"{_write_answer_sql(only_if_open=False, lock=False)} "
+        f"AND {_open_attempt_condition(lock=lock, owner=owner)} "
+        f"AND {choices_valid} AND ({kind} = %s OR %s)"
+    )
+
+
+def write_answer_with_token(*, token_key: str, attempt_pk: int, item_pk: int, chosen: list[int], now: datetime,
+                            open_since: datetime, lock: bool = False) -> bool:
+    """Write the answer in one statement, if the token is an active person's, the attempt theirs
+    and open with its deadline at or after `open_since` (with `lock`, under a share lock on its
+    row, as write_answer), the item the attempt's, every choice the item's and, unless it is a
+    multiple-choice question, one at most. False when nothing was written (any of that failed)."""
+    if connection.vendor == "postgresql":
+        listed = json.dumps([{"id": choice} for choice in chosen])
+    else:
+        listed = json.dumps(chosen)
+    params = [
+        rows.param(AttemptQuestion, "selected", chosen), rows.param(AttemptQuestion, "answered_at", now), item_pk,
+        attempt_pk, AttemptStatus.OPEN.value, rows.param(Attempt, "deadline", open_since), token_key,
+        listed, QuestionType.MULTIPLE.value, len(chosen) <= 1,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_write_answer_with_token_sql(lock=lock), params)
+        return cursor.rowcount == 1
 
 
 # --- Grading -----------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from quizzes.models import Attempt, AttemptQuestion
+from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, QuestionType
 from quizzes.services import statements
 from quizzes.services.attempts import attempt_save_answer, attempt_submit
-from tests.quizzes.attempt_factories import correct_ids, make_quiz_with_questions, start
+from tests.quizzes.attempt_factories import correct_ids, make_question, make_quiz, make_quiz_with_questions, start
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,60 @@ def test_an_answer_is_written_only_while_the_attempt_is_open_when_asked(staff_a)
     assert (item.selected, item.answered_at) == (correct_ids(item), now)
 
 
+def test_an_answer_is_written_with_a_token_only_when_all_is_in_order(staff_a, staff_b):
+    quiz = make_quiz_with_questions(2)
+    attempt, foreign_attempt = start(quiz, staff_a), start(quiz, staff_b)
+    first, second = attempt.items.order_by("position")
+    foreign = foreign_attempt.items.order_by("position").first()
+    key, foreign_key = Token.objects.create(user=staff_a).key, Token.objects.create(user=staff_b).key
+    now = timezone.now()
+    ids, right = [choice["id"] for choice in first.choices], correct_ids(first)
+
+    def write(item=first, chosen=right, token=key, attempt_pk=attempt.pk, open_since=now) -> bool:
+        return statements.write_answer_with_token(token_key=token, attempt_pk=attempt_pk, item_pk=item.pk,
+                                                  chosen=chosen, now=now, open_since=open_since)
+
+    # Each of these writes nothing.
+    assert not write(token="x" * 40)  # an unknown token
+    assert not write(token=foreign_key)  # another person's token: not their attempt
+    assert not write(item=foreign)  # an item of another attempt
+    assert not write(item=foreign, attempt_pk=foreign_attempt.pk)  # another person's attempt
+    assert not write(chosen=correct_ids(second))  # a choice of another question
+    assert not write(chosen=[ids[0], correct_ids(second)[0]])  # one of the item's, one not
+    assert not write(chosen=ids[:2])  # two choices for a single-choice question
+    assert not write(open_since=attempt.deadline + timedelta(seconds=1))  # past the deadline and grace
+    staff_a.is_active = False
+    staff_a.save(update_fields=["is_active"])
+    assert not write()  # an inactive person's token
+    assert [(i.selected, i.answered_at) for i in AttemptQuestion.objects.order_by("pk")] == [([], None)] * 4
+
+    staff_a.is_active = True
+    staff_a.save(update_fields=["is_active"])
+    assert write()
+    first.refresh_from_db()
+    assert (first.selected, first.answered_at) == (right, now)
+    assert write(chosen=[])  # clearing the answer
+    first.refresh_from_db()
+    assert first.selected == []
+    Attempt.objects.filter(pk=attempt.pk).update(status=AttemptStatus.SUBMITTED)
+    assert not write()  # a closed attempt
+    first.refresh_from_db()
+    assert first.selected == []
+
+
+def test_several_choices_are_written_with_a_token_for_a_multiple_choice_question(staff_a):
+    question = make_question(type=QuestionType.MULTIPLE)
+    attempt = start(make_quiz(questions=[question]), staff_a)
+    item = attempt.items.get()
+    key = Token.objects.create(user=staff_a).key
+    now = timezone.now()
+    chosen = [choice["id"] for choice in item.choices][:3]
+    assert statements.write_answer_with_token(token_key=key, attempt_pk=attempt.pk, item_pk=item.pk, chosen=chosen,
+                                              now=now, open_since=now)
+    item.refresh_from_db()
+    assert item.selected == chosen
+
+
 def test_no_index_holds_what_saving_and_grading_write():
     # Saving writes the answer and grading the verdict on every item of an attempt at once: an
     # index on any of them turns each write into page writes spread over the index (on SQLite an
@@ -139,9 +194,12 @@ def test_a_save_reaches_its_attempt_by_key_even_when_statistics_lag(staff_a):
     read = (statements._answerable_item_sql(owned=True, lock=False), [item.pk, attempt.pk, staff_a.pk])
     write = (statements._write_answer_sql(only_if_open=True, lock=True),
              ["[]", now, item.pk, attempt.pk, "open", now - timedelta(minutes=1)])
+    write_with_token = (statements._write_answer_with_token_sql(lock=True),
+                        ["[]", now, item.pk, attempt.pk, "open", now - timedelta(minutes=1), "x" * 40, "[]",
+                         "multiple", True])
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        for sql, params in (read, write):
+        for sql, params in (read, write, write_with_token):
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "attempt_overdue_idx" not in plan and "quizzes_attempt_pkey" in plan, plan

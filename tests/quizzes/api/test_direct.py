@@ -57,6 +57,7 @@ def drf_only(monkeypatch):
     """From now on every request goes to the DRF view, the way every request went before."""
     def through_drf():
         monkeypatch.setattr("quizzes.api.direct._token_user", lambda request: None)
+        monkeypatch.setattr("quizzes.api.direct.token_key", lambda request: None)
     return through_drf
 
 
