@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.models import AttemptQuestion, AttemptStatus, QuestionType
+from quizzes.services.attempts import SavedAnswer
 
 # Ids are 64-bit in the database: a larger number would overflow the driver instead of
 # simply matching nothing.
@@ -166,7 +167,7 @@ def answer_input(data) -> tuple[int, list[int]] | None:
     return item, choices
 
 
-def answer_output(item: AttemptQuestion) -> dict:
+def answer_output(item: AttemptQuestion | SavedAnswer) -> dict:
     """AnswerOutputSerializer(item).data, without making the serializer."""
     return {"item": item.pk, "choices": item.selected, "answered_at": _DATETIME.to_representation(item.answered_at)}
 

@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -257,19 +258,26 @@ def attempt_save_answer(*, item_id: int, choice_ids: list[int], attempt: Attempt
     return item
 
 
+class SavedAnswer(NamedTuple):
+    """An answer as written, which the API acknowledges (as it acknowledges an item's answer)."""
+
+    pk: int  # the item's
+    selected: list[int]
+    answered_at: datetime
+
+
 def attempt_save_answer_with_token(*, token_key: str, attempt_id: int, item_id: int, choice_ids: list[int],
-                                   now: datetime | None = None) -> AttemptQuestion | None:
+                                   now: datetime | None = None) -> SavedAnswer | None:
     """The API's save when all is in order, as one statement (statements.write_answer_with_token):
     the answer written if the token is an active person's, the attempt theirs and open, the item
     the attempt's and the choices the item's. None when nothing was written: attempt_save_answer
-    then finds out why and refuses as it always does. The returned item holds its id, attempt
-    and the new answer, nothing read back."""
+    then finds out why and refuses as it always does."""
     now = now or timezone.now()
     chosen = list(dict.fromkeys(choice_ids))
     if not statements.write_answer_with_token(token_key=token_key, attempt_pk=attempt_id, item_pk=item_id,
                                               chosen=chosen, now=now, open_since=now - _grace(), lock=_row_locks()):
         return None
-    return AttemptQuestion(pk=item_id, attempt_id=attempt_id, selected=chosen, answered_at=now)
+    return SavedAnswer(item_id, chosen, now)
 
 
 def _refuse_answer(attempt_pk: int, *, user: User | None, now: datetime) -> None:
