@@ -90,3 +90,22 @@ class QuestionTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id}/{self.quiz_id}/{self.question_id}: {self.correct}/{self.answers}"
+
+
+class TallyBacklog(models.Model):
+    """A graded attempt not yet added to the tallies. Grading writes this one row (inside its
+    transaction) instead of the tallies' upserts, which held SQLite's write lock for a third of a
+    submit (make bench); reports.tallies.tallies_fold adds the waiting attempts to the tallies in
+    bulk before any tally is read, and `fold_report_tallies` does it between reads (cron)."""
+
+    attempt = models.OneToOneField("quizzes.Attempt", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # As they were at grading: the person's unit, and whether they were staff.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    is_staff_member = models.BooleanField(_("staff member"), default=False)
+
+    class Meta:
+        verbose_name = _("graded attempt not yet tallied")
+        verbose_name_plural = _("graded attempts not yet tallied")
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} → {self.unit_id}"

@@ -24,7 +24,7 @@ from accounts.models import Unit, User
 from quizzes.contests.models import Contest, Round, Standing
 from quizzes.models import Question, Quiz, QuizDrawRule, Topic
 from reports.models import AttemptTally, QuestionTally, TopicTally
-from reports.tallies import STAFF_GROUPS
+from reports.tallies import STAFF_GROUPS, tallies_fold
 from training.models import Assignment, Certificate, Module, ModuleCompletion
 
 # Path segments are the primary key on six digits and a slash (accounts.models.Unit.save).
@@ -133,7 +133,9 @@ def tallies_in(model: type[AttemptTally | TopicTally | QuestionTally], filters: 
                root: Unit | None = None) -> QuerySet:
     """Tally rows (finished attempts and their answers, reports.tallies) of the period's days, of
     the subtree's units, of the chosen audience (staff or residents, as when graded), on the
-    chosen contest's or module's quizzes."""
+    chosen contest's or module's quizzes. The attempts graded since the last read are added first
+    (reports.tallies.tallies_fold), so the rows count every graded attempt."""
+    tallies_fold()
     rows = model.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to,
                                 unit_id__in=subtree_ids(root or filters.unit))
     if filters.audience:

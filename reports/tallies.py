@@ -1,11 +1,16 @@
 """Keeping the report tallies (reports.models) as attempts are graded, and rebuilding them.
 
 The quiz engine sends `attempt_finished` inside the grading transaction, exactly once per attempt
-(the attempt row is locked and a finished attempt is never graded again), so adding the attempt's
-answers here keeps every tally equal to what a scan of the answers would count, committed or
-rolled back together with the grade. Each tally is one INSERT … ON CONFLICT DO UPDATE (SQLite and
-PostgreSQL alike), its rows sent in key order so that concurrent submits touching the same rows
-lock them in the same order.
+(the attempt row is locked and a finished attempt is never graded again). The receiver puts the
+attempt in the backlog (TallyBacklog: one row, with its person's unit and staff-ness at grading),
+committed or rolled back together with the grade; `tallies_fold` adds the waiting attempts to the
+tallies in bulk and takes them out of the backlog in the same transaction, so each is counted
+exactly once. Every read of a tally (reports.stats.tallies_in) folds first, so the figures always
+include every graded attempt. Each tally is written by INSERT … ON CONFLICT DO UPDATE (SQLite and
+PostgreSQL alike), its rows in key order so that concurrent writers lock them in the same order.
+
+Grading used to run the upserts itself: they held SQLite's write lock for a third of a submit
+(make bench), and submits take turns on that lock.
 
 What is counted: every finished attempt (submitted or closed at the deadline), on the local day of
 its submission, for the unit its person belonged to at grading. People with no unit are not
@@ -29,8 +34,8 @@ from django.utils import timezone
 from accounts import rows
 from accounts.models import User
 from accounts.roles import STAFF_ROLES
-from quizzes.models import Attempt
-from reports.models import AttemptTally, QuestionTally, TopicTally
+from quizzes.models import Attempt, AttemptQuestion
+from reports.models import AttemptTally, QuestionTally, TallyBacklog, TopicTally
 
 BATCH = 5_000
 # The staff roles' groups: the reports' staff / residents filter reads them (reports.stats too).
@@ -83,8 +88,9 @@ def tally_day(moment) -> date:
 
 
 def tallies_record(*, attempt: Attempt) -> None:
-    """Add one just-graded attempt to the tallies: three upserts. The graded items and the person
-    are those the attempt carries (the grading leaves both on it), read only if it does not."""
+    """Put one just-graded attempt in the backlog, with its person's unit and whether they are
+    staff, as they are now: one read and one INSERT. The person is the one the attempt carries
+    (the grading leaves it there), read only if it does not."""
     if attempt.submitted_at is None:
         return
     using = attempt._state.db or DEFAULT_DB_ALIAS
@@ -92,22 +98,72 @@ def tallies_record(*, attempt: Attempt) -> None:
     if unit_id is None:
         return
     staff = _is_staff_member(attempt.user_id, using)
-    day, quiz_id = tally_day(attempt.submitted_at), attempt.quiz_id
-    topics: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    questions: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for item in attempt.items.all():
-        question_id, topic_id, is_correct = item.question_id, item.topic_id_snapshot, item.is_correct
-        for counts, key in ((topics, topic_id), (questions, question_id)):
+    with connections[using].cursor() as cursor:
+        cursor.execute(_backlog_insert_sql(using), [attempt.pk, unit_id, staff])
+
+
+@cache
+def _backlog_insert_sql(using: str) -> str:
+    columns = ", ".join(rows.column(TallyBacklog, name, using) for name in ("attempt", "unit", "is_staff_member"))
+    return f"INSERT INTO {rows.table(TallyBacklog, using)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608
+
+
+# Folds take turns on PostgreSQL through this transaction-level advisory lock (any constant of the
+# application's own); SQLite serialises writers anyway.
+_FOLD_LOCK = 0x7461_6C6C  # "tall"
+FOLD_BATCH = 1_000
+
+
+def tallies_fold(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Add the attempts waiting in the backlog to the tallies, and take them out of it in the same
+    transaction (FOLD_BATCH attempts per transaction, until none waits). Returns how many were
+    added. When none waits this is one read, so a report page takes no write lock."""
+    backlog = TallyBacklog.objects.using(using)
+    folded = 0
+    while backlog.exists():
+        with transaction.atomic(using=using):
+            connection = connections[using]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FOLD_LOCK])
+            # Read after the lock: what an earlier fold took is gone.
+            waiting = list(backlog.order_by("attempt_id").values_list("attempt_id", "unit_id", "is_staff_member")
+                           [:FOLD_BATCH])
+            if not waiting:
+                break
+            backlog.filter(attempt_id__in=[attempt_id for attempt_id, _unit, _staff in waiting]).delete()
+            _add(using, waiting)
+        folded += len(waiting)
+    return folded
+
+
+def _add(using: str, waiting: list[tuple[int, int, bool]]) -> None:
+    """Add these graded attempts (id, unit and staff-ness at grading) and their answers to the
+    tallies: three upserts per (day, unit, quiz, staff or not) among them."""
+    who = {attempt_id: (unit_id, staff) for attempt_id, unit_id, staff in waiting}
+    counts: dict[tuple, tuple[list[int], dict, dict]] = {}
+    where_of = {}
+    for attempt_id, quiz_id, submitted_at in (Attempt.objects.using(using).filter(pk__in=who)
+                                               .values_list("pk", "quiz_id", "submitted_at")):
+        unit_id, staff = who[attempt_id]
+        where = where_of[attempt_id] = (tally_day(submitted_at), unit_id, quiz_id, staff)
+        counts.setdefault(where, ([0], defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])))[0][0] += 1
+    for attempt_id, question_id, topic_id, is_correct in (
+            AttemptQuestion.objects.using(using).filter(attempt_id__in=who)
+            .values_list("attempt_id", "question_id", "topic_id_snapshot", "is_correct")):
+        _attempts, topics, questions = counts[where_of[attempt_id]]
+        for tally, key in ((topics, topic_id), (questions, question_id)):
             if key is not None:
-                counts[key][0] += 1
-                counts[key][1] += bool(is_correct)
-    where = (day, unit_id, quiz_id, staff)
+                tally[key][0] += 1
+                tally[key][1] += bool(is_correct)
     shared_key = ("day", "unit_id", "quiz_id", "is_staff_member")
-    _upsert(using, AttemptTally, shared_key, ("attempts",), where, [(1,)])
-    _upsert(using, TopicTally, (*shared_key, "topic_id"), ("answers", "correct"), where,
-            [(t, n, ok) for t, (n, ok) in topics.items()])
-    _upsert(using, QuestionTally, (*shared_key, "question_id"), ("answers", "correct"), where,
-            [(q, n, ok) for q, (n, ok) in questions.items()])
+    for where in sorted(counts):
+        (attempts,), topics, questions = counts[where]
+        _upsert(using, AttemptTally, shared_key, ("attempts",), where, [(attempts,)])
+        _upsert(using, TopicTally, (*shared_key, "topic_id"), ("answers", "correct"), where,
+                [(t, n, ok) for t, (n, ok) in topics.items()])
+        _upsert(using, QuestionTally, (*shared_key, "question_id"), ("answers", "correct"), where,
+                [(q, n, ok) for q, (n, ok) in questions.items()])
 
 
 @cache
@@ -141,16 +197,26 @@ def tallies_rebuild(*, apps=django_apps, using: str = DEFAULT_DB_ALIAS) -> dict[
     attempt_model = apps.get_model("quizzes", "Attempt")
     item_model = apps.get_model("quizzes", "AttemptQuestion")
     models = {name: apps.get_model("reports", name) for name in ("AttemptTally", "TopicTally", "QuestionTally")}
+    try:
+        # Not in the migrations before the backlog's own (0004): they rebuild from scratch.
+        backlog = apps.get_model("reports", "TallyBacklog")
+    except LookupError:
+        backlog = None
     with transaction.atomic(using=using):
         connection = connections[using]
         if connection.vendor == "postgresql":
-            # Submits that already added to a tally finish first; later ones wait for the new rows.
+            # Submits that already put an attempt in the backlog, and folds, finish first; later
+            # ones wait, and their attempts are folded in after the rebuild.
+            locked = [*models.values(), *([backlog] if backlog is not None else [])]
             with connection.cursor() as cursor:
                 cursor.execute("LOCK TABLE " + ", ".join(connection.ops.quote_name(m._meta.db_table)
-                                                         for m in models.values()) + " IN EXCLUSIVE MODE")
+                                                         for m in locked) + " IN EXCLUSIVE MODE")
         for model in models.values():
             # Deleting first also takes SQLite's write lock before the attempts are read.
             model.objects.using(using).all().delete()
+        if backlog is not None:
+            # Every finished attempt is counted below.
+            backlog.objects.using(using).all().delete()
         memberships = apps.get_model("accounts", "User").groups.through
         built = _rebuilt_rows(attempt_model, item_model, memberships, models, using)
         for name, model in models.items():
