@@ -1,4 +1,4 @@
-"""Tallies of finished attempts and their answers per day, kept when an attempt is graded
+"""Tallies of finished attempts and their answers per day, added to from the graded attempts
 (reports.tallies), so the dashboard and the unit × topic table read a few thousand rows instead
 of scanning every answer.
 
