@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
@@ -137,33 +138,49 @@ def tallies_fold(*, using: str = DEFAULT_DB_ALIAS) -> int:
     return folded
 
 
+@dataclass
+class _Counts:
+    """What one (day, unit, quiz, staff or not) adds to the tallies: attempts, and answers and
+    correct answers per topic and per question."""
+
+    attempts: int = 0
+    topics: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    questions: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+
+def _count_answers(topics: dict, questions: dict, topic_key, question_key, answers: int, correct: int) -> None:
+    """Add answers to a topic's and a question's counts; a key of None (a question deleted since,
+    an item without a topic) counts nowhere."""
+    for counts, key in ((topics, topic_key), (questions, question_key)):
+        if key is not None:
+            counts[key][0] += answers
+            counts[key][1] += correct
+
+
 def _add(using: str, waiting: list[tuple[int, int, bool]]) -> None:
     """Add these graded attempts (id, unit and staff-ness at grading) and their answers to the
     tallies: three upserts per (day, unit, quiz, staff or not) among them."""
     who = {attempt_id: (unit_id, staff) for attempt_id, unit_id, staff in waiting}
-    counts: dict[tuple, tuple[list[int], dict, dict]] = {}
-    where_of = {}
+    groups: dict[tuple, _Counts] = defaultdict(_Counts)
+    group_of: dict[int, _Counts] = {}
     for attempt_id, quiz_id, submitted_at in (Attempt.objects.using(using).filter(pk__in=who)
                                                .values_list("pk", "quiz_id", "submitted_at")):
         unit_id, staff = who[attempt_id]
-        where = where_of[attempt_id] = (tally_day(submitted_at), unit_id, quiz_id, staff)
-        counts.setdefault(where, ([0], defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])))[0][0] += 1
+        group = group_of[attempt_id] = groups[(tally_day(submitted_at), unit_id, quiz_id, staff)]
+        group.attempts += 1
     for attempt_id, question_id, topic_id, is_correct in (
             AttemptQuestion.objects.using(using).filter(attempt_id__in=who)
             .values_list("attempt_id", "question_id", "topic_id_snapshot", "is_correct")):
-        _attempts, topics, questions = counts[where_of[attempt_id]]
-        for tally, key in ((topics, topic_id), (questions, question_id)):
-            if key is not None:
-                tally[key][0] += 1
-                tally[key][1] += bool(is_correct)
+        group = group_of[attempt_id]
+        _count_answers(group.topics, group.questions, topic_id, question_id, 1, int(bool(is_correct)))
     shared_key = ("day", "unit_id", "quiz_id", "is_staff_member")
-    for where in sorted(counts):
-        (attempts,), topics, questions = counts[where]
-        _upsert(using, AttemptTally, shared_key, ("attempts",), where, [(attempts,)])
+    for where in sorted(groups):
+        group = groups[where]
+        _upsert(using, AttemptTally, shared_key, ("attempts",), where, [(group.attempts,)])
         _upsert(using, TopicTally, (*shared_key, "topic_id"), ("answers", "correct"), where,
-                [(t, n, ok) for t, (n, ok) in topics.items()])
+                [(t, n, ok) for t, (n, ok) in group.topics.items()])
         _upsert(using, QuestionTally, (*shared_key, "question_id"), ("answers", "correct"), where,
-                [(q, n, ok) for q, (n, ok) in questions.items()])
+                [(q, n, ok) for q, (n, ok) in group.questions.items()])
 
 
 @cache
@@ -246,10 +263,9 @@ def _rebuilt_rows(attempt_model, item_model, memberships, models: dict, using: s
     questions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for row in item_rows.iterator(chunk_size=BATCH):
         where = (row["d"], row["u"], row["z"], bool(row["s"]))
-        for counts, key in ((topics, row["topic_id_snapshot"]), (questions, row["question_id"])):
-            if key is not None:
-                counts[(*where, key)][0] += row["n"]
-                counts[(*where, key)][1] += row["ok"]
+        topic, question = row["topic_id_snapshot"], row["question_id"]
+        _count_answers(topics, questions, (*where, topic) if topic is not None else None,
+                       (*where, question) if question is not None else None, row["n"], row["ok"])
     built = {
         "AttemptTally": [models["AttemptTally"](day=r["d"], unit_id=r["u"], quiz_id=r["quiz_id"],
                                                 is_staff_member=bool(r["s"]), attempts=r["n"])

@@ -122,6 +122,24 @@ def write_answer(item: AttemptQuestion, chosen: list[int], now: datetime, *,
     return True
 
 
+# Every chosen id is one of the item's choices (its snapshot: a JSON list of {"id": …, …}):
+# PostgreSQL's jsonb containment of [{"id": …}, …]; SQLite's JSON functions on a list of ids. The
+# condition and its parameter go together: change one, change the other.
+
+def _choices_within(snapshot: str) -> str:
+    """The condition on the JSON column `snapshot`, with one parameter: _chosen_ids(chosen)."""
+    if connection.vendor == "postgresql":
+        return f"{snapshot} @> %s::jsonb"
+    return ("NOT EXISTS (SELECT 1 FROM json_each(%s) c WHERE c.value NOT IN "  # noqa: S608
+            f"(SELECT json_extract(o.value, '$.id') FROM json_each({snapshot}) o))")
+
+
+def _chosen_ids(chosen: list[int]) -> str:
+    if connection.vendor == "postgresql":
+        return json.dumps([{"id": choice} for choice in chosen])
+    return json.dumps(chosen)
+
+
 @cache
 def _write_answer_with_token_sql(*, lock: bool) -> str:
     item_table = rows.table(AttemptQuestion)
@@ -135,17 +153,10 @@ def _write_answer_with_token_sql(*, lock: bool) -> str:
         f"INNER JOIN {rows.table(user_model)} u ON u.{user_id} = t.{token_user} "
         f"WHERE t.{rows.column(Token, 'key')} = %s AND u.{rows.column(user_model, 'is_active')})"
     )
-    # Every choice is one of the item's (its snapshot: a JSON list of {"id": …, …}): PostgreSQL's
-    # jsonb containment of [{"id": …}, …]; SQLite's JSON functions on a list of ids.
-    if connection.vendor == "postgresql":
-        choices_valid = f"{choices} @> %s::jsonb"
-    else:
-        choices_valid = ("NOT EXISTS (SELECT 1 FROM json_each(%s) c WHERE c.value NOT IN "  # noqa: S608
-                         f"(SELECT json_extract(o.value, '$.id') FROM json_each({choices}) o))")
     return (
         f"{_write_answer_sql(only_if_open=False, lock=False)} "
         f"AND {_open_attempt_condition(lock=lock, owner=owner)} "
-        f"AND {choices_valid} AND ({kind} = %s OR %s)"
+        f"AND {_choices_within(choices)} AND ({kind} = %s OR %s)"
     )
 
 
@@ -155,14 +166,10 @@ def write_answer_with_token(*, token_key: str, attempt_pk: int, item_pk: int, ch
     and open with its deadline at or after `open_since` (with `lock`, under a share lock on its
     row, as write_answer), the item the attempt's, every choice the item's and, unless it is a
     multiple-choice question, one at most. False when nothing was written (any of that failed)."""
-    if connection.vendor == "postgresql":
-        listed = json.dumps([{"id": choice} for choice in chosen])
-    else:
-        listed = json.dumps(chosen)
     params = [
         rows.param(AttemptQuestion, "selected", chosen), rows.param(AttemptQuestion, "answered_at", now), item_pk,
         attempt_pk, AttemptStatus.OPEN.value, rows.param(Attempt, "deadline", open_since), token_key,
-        listed, QuestionType.MULTIPLE.value, len(chosen) <= 1,
+        _chosen_ids(chosen), QuestionType.MULTIPLE.value, len(chosen) <= 1,
     ]
     with connection.cursor() as cursor:
         cursor.execute(_write_answer_with_token_sql(lock=lock), params)

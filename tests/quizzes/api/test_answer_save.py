@@ -191,6 +191,22 @@ def test_anonymous_gets_401(anon, attempt):
     _refused(response, attempt, [[], [], []], status=401)
 
 
+def test_an_inactive_persons_token_gets_401_and_saves_nothing(staff_api, staff_a, attempt):
+    item = attempt.items.first()
+    staff_a.is_active = False
+    staff_a.save(update_fields=["is_active"])
+    response = staff_api.post(url(attempt.pk), {"item": item.pk, "choices": correct_ids(item)}, format="json")
+    assert _refused(response, attempt, [[], [], []], status=401)["detail"] == "Tài khoản đã bị khóa hoặc đã bị xóa."
+
+
+@pytest.mark.parametrize("header", ["Token", "Token one two", "Bearer abc"])
+def test_a_malformed_token_header_gets_401_and_saves_nothing(anon, attempt, header):
+    item = attempt.items.first()
+    response = anon.post(url(attempt.pk), {"item": item.pk, "choices": correct_ids(item)}, format="json",
+                         HTTP_AUTHORIZATION=header)
+    _refused(response, attempt, [[], [], []], status=401)
+
+
 def test_wrong_method_is_405(staff_api, attempt):
     assert staff_api.get(url(attempt.pk)).status_code == 405
 
