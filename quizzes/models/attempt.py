@@ -48,6 +48,12 @@ class Attempt(models.Model):
     submit_key = models.CharField(max_length=64, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     client_fingerprint = models.CharField(max_length=64, blank=True)
+    # Who the person was when the attempt started: their unit, and whether they were staff.
+    # Contest standings and the reports count the attempt there, so a later move or role change
+    # does not carry it elsewhere, and grading need not ask the person's groups again.
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit at start"))
+    is_staff_member = models.BooleanField(_("staff at start"), default=False)
 
     objects = AttemptQuerySet.as_manager()
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts import rows
 from accounts.models import User
+from accounts.roles import is_staff_member
 from quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -191,6 +192,7 @@ def _create_attempt(*, quiz: Quiz, user: User, now: datetime, rng: random.Random
     attempt = Attempt.objects.create(
         quiz=quiz, user=user, number=used + 1, started_at=now, deadline=deadline,
         max_score=len(questions), client_ip=client_ip, client_fingerprint=fingerprint[:64],
+        unit_id=user.unit_id, is_staff_member=is_staff_member(user),
     )
     AttemptQuestion.objects.bulk_create(_snapshot(attempt, questions, rng))
     return attempt
