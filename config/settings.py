@@ -124,30 +124,25 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Tuned for a web server: writers take the lock at BEGIN (no upgrade deadlocks), WAL lets
-    # readers run beside the writer, and a busy timeout waits instead of failing.
     _db["CONN_MAX_AGE"] = 0 if DEBUG else 60
-    # Django's backend, with writers queued in the kernel instead of sleeping on SQLITE_BUSY.
-    _db["ENGINE"] = "config.sqlite"
-    # Tests run in memory, Django's default for SQLite; stated, because pytest-django recognises
-    # that default only under Django's own engine name (it would give each xdist worker a file).
-    _db["TEST"] = {"NAME": ":memory:"}
+    # Django's own backend, tuned for a web server with its documented options: writers take the
+    # lock at BEGIN (IMMEDIATE: two requests never deadlock upgrading a read lock), a writer that
+    # finds the lock taken waits up to `timeout` seconds (SQLite's busy timeout) instead of
+    # failing, and WAL lets readers run beside the one writer.
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
-            "PRAGMA busy_timeout=20000;"
             "PRAGMA foreign_keys=ON;"
         ),
     }
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
-    # Parameters bound by the server, so psycopg prepares a statement run often (the answer save,
-    # the grading, the token check): planned once per connection, not on every request; about 40 %
-    # more saves and submits a second (make bench). Off for a pooler in transaction mode that
-    # cannot keep prepared statements (PgBouncer before 1.21).
+    # Parameters bound by the server (Django's documented server_side_binding option), so psycopg
+    # prepares a statement run often once per connection instead of planning it on every request.
+    # Off for a pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
     _db["OPTIONS"] = {"server_side_binding": env_bool("DB_SERVER_SIDE_BINDING", True)}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -307,6 +302,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-# The locks that keep starts, saves and submits race-free. Only tests switch this off, to show
-# that the races they guard against are real.
-QUIZ_RACE_GUARDS = True

@@ -51,10 +51,16 @@ def _describe(tmp_path: Path, **env: str) -> dict:
 def test_a_fresh_clone_runs_on_sqlite_tuned_for_a_web_server(tmp_path):
     described = _describe(tmp_path)
 
-    # Django's SQLite backend with its writers queued (config/sqlite/base.py).
-    assert described["engine"] == "config.sqlite"
-    # Writers take the lock at BEGIN, so two requests never deadlock upgrading a read lock.
-    assert described["options"]["transaction_mode"] == "IMMEDIATE"
+    # Django's own backend, with the options it documents (tests/test_sqlite_writers.py shows
+    # concurrent writers all landing with them).
+    assert described["engine"] == "django.db.backends.sqlite3"
+    assert described["options"] == {
+        # Writers take the lock at BEGIN, so two requests never deadlock upgrading a read lock,
+        "transaction_mode": "IMMEDIATE",
+        # and wait for it up to 20 s (SQLite's busy timeout) instead of failing.
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;",
+    }
     assert described["pragmas"] == {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 20000,
                                     "foreign_keys": 1}
 
