@@ -105,6 +105,9 @@ class TopicSerializer(serializers.Serializer):
 
 class WeakTopicsSerializer(serializers.Serializer):
     filters = FiltersSerializer()
+    counted_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("The answers are counted as of this moment (every few minutes); null before "
+                                     "the first count."))
     topics = TopicSerializer(many=True)
     units = WeakTopicRowSerializer(many=True)
     totals = TopicCellSerializer(many=True)
@@ -150,7 +153,8 @@ class WeakTopicsApi(ApiView):
         filters = filters_for(request)
         weak = stats.weak_topics(filters, stats.unit_rows_only(filters))
         data = {
-            "filters": filters, "topics": [{"id": t.pk, "name": t.name} for t in weak.topics],
+            "filters": filters, "counted_at": stats.tallies_counted_at(),
+            "topics": [{"id": t.pk, "name": t.name} for t in weak.topics],
             "units": [{"unit_id": unit.pk, "unit": unit.name, "cells": _cells(cells, weak.topics)}
                       for unit, cells in weak.rows],
             "totals": _cells(weak.totals, weak.topics),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -193,6 +194,14 @@ def _section_i(document, data: Dashboard) -> None:
         _paragraph(document, "- Trong kỳ không có vòng thi nào.", indent=True)
 
 
+def _as_of(data: Dashboard) -> str:
+    # The attempts are counted every few minutes (reports.tallies): the report says when.
+    if data.counted_at is None:
+        return " (chưa được tổng hợp)"
+    moment = timezone.localtime(data.counted_at)
+    return f" (số liệu tính đến {moment:%H:%M} ngày {moment:%d/%m/%Y})"
+
+
 def _section_ii(document, data: Dashboard) -> None:
     total = data.table.total
     _paragraph(document, "II. KẾT QUẢ", bold=True)
@@ -200,7 +209,7 @@ def _section_ii(document, data: Dashboard) -> None:
     lines = [
         f"- Số lượt dự thi: {vn_number(data.entries)} (cán bộ, công chức: {vn_number(data.staff_taking_part)}; "
         f"người dân: {vn_number(data.residents_taking_part)}).",
-        f"- Số bài làm đã nộp: {vn_number(data.attempts)}.",
+        f"- Số bài làm đã nộp: {vn_number(data.attempts)}{_as_of(data)}.",
         f"- Điểm trung bình: {vn_percent(data.mean_score)}; điểm trung vị: {vn_percent(data.median_score)}.",
         f"- Tỷ lệ tham gia so với số người: {vn_percent(total.participation_rate)}.",
         f"- Tỷ lệ hoàn thành chuyên đề được giao: {vn_percent(total.completion_rate)}.",

@@ -1,18 +1,13 @@
 from django.db import migrations
 
 
-def fill(apps, schema_editor) -> None:
-    # The same rebuild as `manage.py rebuild_report_tallies`, on the historical models.
-    from reports.tallies import tallies_rebuild
-
-    tallies_rebuild(apps=apps, using=schema_editor.connection.alias)
-
-
 class Migration(migrations.Migration):
+    """Filled the first tallies from the attempts. Since 0005 the tallies are counted by
+    `manage.py update_report_tallies` (reports.tallies), which recounts every day on its first
+    run, so there is nothing left to fill here."""
+
     dependencies = [
         ("reports", "0001_answer_tallies"),
     ]
 
-    operations = [
-        migrations.RunPython(fill, migrations.RunPython.noop),
-    ]
+    operations = []

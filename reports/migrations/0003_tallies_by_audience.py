@@ -2,13 +2,8 @@
 
 from django.db import migrations, models
 
-
-def rebuild(apps, schema_editor) -> None:
-    # Existing rows were counted without the staff/resident split: rebuilt from the attempts, as
-    # `manage.py rebuild_report_tallies` does, on the historical models.
-    from reports.tallies import tallies_rebuild
-
-    tallies_rebuild(apps=apps, using=schema_editor.connection.alias)
+# It also rebuilt the tallies with the staff/resident split; since 0005 they are counted by
+# `manage.py update_report_tallies`, whose first run recounts every day.
 
 
 class Migration(migrations.Migration):
@@ -67,5 +62,4 @@ class Migration(migrations.Migration):
             model_name='topictally',
             constraint=models.UniqueConstraint(fields=('day', 'unit', 'quiz', 'is_staff_member', 'topic_id'), name='topic_tally_unique'),
         ),
-        migrations.RunPython(rebuild, migrations.RunPython.noop),
     ]

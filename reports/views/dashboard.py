@@ -71,8 +71,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "unit": unit, "filters": filters, "figures": table.total,
         "absent": absent[:LIST_LIMIT], "absent_count": absent.count(),
         "unfinished": unfinished[:LIST_LIMIT], "unfinished_count": len(unfinished),
-        "missed": stats.most_missed_questions(filters), "query": form.query_without("unit"),
-        "limit": LIST_LIMIT,
+        "missed": stats.most_missed_questions(filters), "counted_at": stats.tallies_counted_at(),
+        "query": form.query_without("unit"), "limit": LIST_LIMIT,
     }
     return render(request, "reports/unit_detail.html", context)
 
@@ -80,12 +80,13 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @reports_required
 def weak_topics(request: HttpRequest) -> HttpResponse:
-    """The unit × topic table and the most missed questions: the one part of the dashboard that
-    reads every answer of the period, so the dashboard page loads it separately (htmx), and
-    without JavaScript it is a page of its own behind a link."""
+    """The unit × topic table and the most missed questions: the part of the dashboard that reads
+    the answer tallies, loaded separately by the dashboard page (htmx), and without JavaScript a
+    page of its own behind a link."""
     form = ReportFilterForm(request.GET or None, root=reports_root_for_user(request.user))
     filters = form.filters()
     weak, missed = stats.answers_figures(filters, stats.unit_rows_only(filters))
-    context = {"form": form, "filters": filters, "weak": weak, "missed": missed, "query": form.query_without()}
+    context = {"form": form, "filters": filters, "weak": weak, "missed": missed,
+               "counted_at": stats.tallies_counted_at(), "query": form.query_without()}
     template = "reports/_weak_topics.html" if request.htmx else "reports/weak_topics.html"
     return render(request, template, context)

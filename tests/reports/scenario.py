@@ -19,8 +19,9 @@ Headcounts: commune 100, Phòng A 5, Phòng B 5, Thôn Một 50.
   25, 50, 75, 100 = 62.5; staff entries 2, residents 2; attempts 4.
   Per round: round 1 staff 2, residents 1, 3.0 %, mean 75.0; round 2 residents 1, 1.0 %, 25.0.
 
-Attempts are written directly, then added to the report tallies as the grading signal's receiver
-does (reports.tallies.tallies_record).
+Attempts are written directly, carrying their person's unit and staff-ness as attempts started
+by the engine do; the report tallies are then counted from them (reports.tallies.tallies_update),
+as `update_report_tallies` does from cron.
 
 Answers (q1, q2 in topic T1; q3, q4 in T2), ✓ right ✗ wrong:
   resident r1: ✓ ✓ ✓ ✗   staff_a: ✓ ✗ ✓ ✗   staff_b: ✓ ✓ ✓ ✓   resident r2: ✓ ✗ ✗ ✗
@@ -38,7 +39,7 @@ from django.utils import timezone
 from accounts.models import Unit, User
 from quizzes.contests.models import Contest, Round, Standing
 from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, Question, Quiz, Topic
-from reports.tallies import tallies_record
+from reports.tallies import tallies_update
 from training.models import Assignment, Certificate, Module, ModuleCompletion, ModuleStatus
 
 PERIOD = {"date_from": "01/03/2025", "date_to": "31/03/2025"}
@@ -66,12 +67,13 @@ def _question(topic: Topic, n: int) -> Question:
     return question
 
 
-def _attempt(quiz: Quiz, user: User, when: datetime, marks: str, questions: list[Question]) -> Attempt:
+def _attempt(quiz: Quiz, user: User, when: datetime, marks: str, questions: list[Question], *,
+             staff: bool) -> Attempt:
     score = marks.count("1")
     attempt = Attempt.objects.create(
         quiz=quiz, user=user, status=AttemptStatus.SUBMITTED, started_at=when - timedelta(minutes=5),
         deadline=when + timedelta(minutes=10), submitted_at=when, score=score, max_score=len(marks),
-        score_percent=100 * score / len(marks), duration_ms=300_000,
+        score_percent=100 * score / len(marks), duration_ms=300_000, unit=user.unit, is_staff_member=staff,
     )
     for position, (question, mark) in enumerate(zip(questions, marks, strict=True)):
         choices = [{"id": c.pk, "text": c.text, "correct": c.is_correct} for c in question.choices.order_by("order")]
@@ -81,7 +83,6 @@ def _attempt(quiz: Quiz, user: User, when: datetime, marks: str, questions: list
             explanation=question.explanation, topic_id_snapshot=question.topic_id, choices=choices,
             selected=[chosen], answered_at=when, is_correct=mark == "1",
         )
-    tallies_record(attempt=attempt)
     return attempt
 
 
@@ -113,9 +114,11 @@ def build(*, unit_a: Unit, unit_b: Unit, village: Unit, organiser: User, manager
         rounds.append(Round.objects.create(contest=contest, number=number, quiz=quiz, opens_at=opens,
                                            closes_at=closes))
     r0, r1, r2 = rounds
-    _standing(r0, resident, _attempt(r0.quiz, resident, at(10, 2), "1000", questions), staff=False)
-    _standing(r1, resident, _attempt(r1.quiz, resident, at(3), "1110", questions), staff=False)
-    _standing(r1, staff_a, _attempt(r1.quiz, staff_a, at(4), "1010", questions), staff=True)
-    _standing(r1, staff_b, _attempt(r1.quiz, staff_b, at(5), "1111", questions), staff=True)
-    _standing(r2, resident, _attempt(r2.quiz, resident, at(20), "1000", questions), staff=False)
+    for round_, person, when, marks, staff in [(r0, resident, at(10, 2), "1000", False),
+                                               (r1, resident, at(3), "1110", False),
+                                               (r1, staff_a, at(4), "1010", True),
+                                               (r1, staff_b, at(5), "1111", True),
+                                               (r2, resident, at(20), "1000", False)]:
+        _standing(round_, person, _attempt(round_.quiz, person, when, marks, questions, staff=staff), staff=staff)
+    tallies_update()
     return Scenario(module=module, contest=contest, rounds=rounds, topics=topics, questions=questions)
