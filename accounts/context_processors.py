@@ -1,9 +1,13 @@
+from functools import partial
+
 from accounts import roles
 
 
 def user_roles(request) -> dict:
+    # Callables, which templates call when they use them: a page that shows no menu (an htmx
+    # fragment) then reads no permissions.
     user = request.user
     return {
-        "user_is_organiser": roles.is_organiser(user),
-        "user_is_unit_manager": roles.is_unit_manager(user),
+        "user_is_organiser": partial(roles.is_organiser, user),
+        "user_is_unit_manager": partial(roles.is_unit_manager, user),
     }

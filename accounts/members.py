@@ -1,13 +1,12 @@
 """The unit manager's member table: which people, which columns, what each viewer may see.
 
-Columns are registered, so later apps add theirs (module progress, contest participation)
-without touching the view or the template:
+Accounts' own columns are written here; the apps above add theirs (module progress, contest
+participation) without touching the view or the template, by answering
+accounts.signals.member_columns with a list of MemberColumn:
 
-    register_member_column(MemberColumn(
-        key="modules_done", label=_("Modules done"), numeric=True,
-        annotate=lambda qs: qs.annotate(modules_done=Count("certificates")),
-        value=lambda member, viewer: member.modules_done,
-    ))
+    MemberColumn(key="modules_done", label=_("Modules done"), numeric=True,
+                 annotate=lambda qs: qs.annotate(modules_done=Count("certificates")),
+                 value=lambda member, viewer: member.modules_done)
 
 `annotate` keeps the page at a fixed number of queries however many rows it shows.
 """
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from accounts.models import Unit, User
 from accounts.privacy import mask_phone
+from accounts.signals import member_columns as member_columns_signal
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,6 @@ class MemberRow:
     cells: list[tuple[MemberColumn, Any]]
 
 
-_columns: list[MemberColumn] = []
-
-
-def register_member_column(column: MemberColumn) -> None:
-    if any(existing.key == column.key for existing in _columns):
-        raise ValueError(f"A member column named {column.key!r} is already registered.")
-    _columns.append(column)
-
-
-def member_columns() -> list[MemberColumn]:
-    return list(_columns)
-
-
 def phone_as_seen_by(member: User, viewer: Viewer) -> str:
     """Only the owner and organisers see a phone in full; unit managers see it masked."""
     if viewer.sees_full_phones or member.pk == viewer.user.pk:
@@ -80,26 +67,40 @@ def _role_label(member: User, viewer: Viewer) -> str:
     return ""
 
 
-register_member_column(MemberColumn("full_name", _("Full name"), lambda m, v: m.full_name))
-register_member_column(MemberColumn("unit", _("Unit"), lambda m, v: m.unit.name if m.unit_id else ""))
-register_member_column(MemberColumn("position", _("Position"), lambda m, v: m.position))
-register_member_column(MemberColumn("role", _("Role"), _role_label))
-register_member_column(MemberColumn("phone", _("Phone number"), phone_as_seen_by))
+ACCOUNT_COLUMNS = [
+    MemberColumn("full_name", _("Full name"), lambda m, v: m.full_name),
+    MemberColumn("unit", _("Unit"), lambda m, v: m.unit.name if m.unit_id else ""),
+    MemberColumn("position", _("Position"), lambda m, v: m.position),
+    MemberColumn("role", _("Role"), _role_label),
+    MemberColumn("phone", _("Phone number"), phone_as_seen_by),
+]
 
 
-def unit_members(*, unit: Unit) -> QuerySet[User]:
-    """Active members of the unit and of every unit below it, in tree order."""
+def member_columns() -> list[MemberColumn]:
+    """Accounts' columns, then those the other apps' receivers give, in the order connected."""
+    columns = list(ACCOUNT_COLUMNS)
+    for receiver, extra in member_columns_signal.send(sender=User):
+        for column in extra or []:
+            if any(existing.key == column.key for existing in columns):
+                raise ValueError(f"Two member columns are named {column.key!r} ({receiver!r}).")
+            columns.append(column)
+    return columns
+
+
+def unit_members(*, unit: Unit, columns: list[MemberColumn] | None = None) -> QuerySet[User]:
+    """Active members of the unit and of every unit below it, in tree order, with what the
+    `columns` (by default every member column) need annotated."""
     members = (
         User.objects.active().in_subtree(unit)
         .select_related("unit").prefetch_related("groups")
         .order_by("unit__path", "full_name", "pk")
     )
-    for column in _columns:
+    for column in member_columns() if columns is None else columns:
         if column.annotate is not None:
             members = column.annotate(members)
     return members
 
 
-def member_rows(members: Any, *, viewer: Viewer) -> list[MemberRow]:
-    columns = member_columns()
+def member_rows(members: Any, *, viewer: Viewer, columns: list[MemberColumn] | None = None) -> list[MemberRow]:
+    columns = member_columns() if columns is None else columns
     return [MemberRow(member, [(column, column.value(member, viewer)) for column in columns]) for member in members]

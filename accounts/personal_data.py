@@ -1,53 +1,33 @@
 """Everything the platform stores about one person, as one JSON-ready dict.
 
-Each app that keeps personal data registers a section here, usually in its AppConfig.ready():
-
-    from accounts.personal_data import register_section
-
-    @register_section("quiz_attempts")
-    def attempts(user):
-        return [{"quiz": a.quiz.title, "score": a.score, ...} for a in user.attempts.all()]
-
-A section returns plain JSON values (str, int, float, bool, None, lists, dicts); dates as ISO
-strings. The "My data" download is the union of all sections, so a new app cannot forget it.
+Accounts' own sections (the account, the consents) are written here; every other app that keeps
+personal data answers accounts.signals.personal_data with its sections, from a receiver
+connected in its AppConfig.ready(). The "My data" download is the union of all sections, so a new
+app cannot leave its data out of it. A section holds plain JSON values (str, int, float, bool,
+None, lists, dicts), dates as ISO strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import Unit, User
-
-Section = Callable[[User], Any]
-
-_sections: dict[str, Section] = {}
-
-
-def register_section(name: str) -> Callable[[Section], Section]:
-    def decorator(func: Section) -> Section:
-        if name in _sections and _sections[name] is not func:
-            raise ValueError(f"A personal data section named {name!r} is already registered.")
-        _sections[name] = func
-        return func
-
-    return decorator
-
-
-def section_names() -> list[str]:
-    return list(_sections)
+from accounts.signals import personal_data
 
 
 def personal_data_export(*, user: User) -> dict[str, Any]:
-    data: dict[str, Any] = {"exported_at": timezone.now().isoformat()}
-    for name, section in _sections.items():
-        data[name] = section(user)
+    data: dict[str, Any] = {"exported_at": timezone.now().isoformat(), "account": _account(user),
+                            "consents": _consents(user)}
+    for receiver, sections in personal_data.send(sender=User, user=user):
+        for name, section in (sections or {}).items():
+            if name in data:
+                raise ValueError(f"Two apps give a personal data section named {name!r} ({receiver!r}).")
+            data[name] = section
     return data
 
 
-@register_section("account")
 def _account(user: User) -> dict[str, Any]:
     return {
         "full_name": user.full_name,
@@ -64,7 +44,6 @@ def _account(user: User) -> dict[str, Any]:
     }
 
 
-@register_section("consents")
 def _consents(user: User) -> list[dict[str, Any]]:
     return [
         {"purposes": record.purposes, "text_version": record.text_version, "given_at": record.given_at.isoformat()}

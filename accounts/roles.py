@@ -21,7 +21,9 @@ class Role(TextChoices):
 # prizes, and the reports' staff / residents filter all mean this set.
 STAFF_ROLES = frozenset({Role.STAFF, Role.UNIT_MANAGER, Role.ORGANISER})
 
-# "app_label.codename"; a permission whose app is not installed yet is skipped.
+# "app_label.codename"; a permission whose app is not installed (or not migrated) yet is skipped.
+# The one place where roles get permissions, the other apps' included: organisers author modules,
+# contests and rounds in the admin.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RESIDENT: [],
     Role.STAFF: [],
@@ -36,6 +38,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_unit",
         "accounts.view_unit",
         "accounts.view_auditentry",
+        "training.add_module", "training.change_module", "training.view_module", "training.delete_module",
+        "training.add_lesson", "training.change_lesson", "training.view_lesson", "training.delete_lesson",
+        "training.view_assignment", "training.delete_assignment",
+        "training.view_certificate", "training.change_certificate",
+        "contests.add_contest", "contests.change_contest", "contests.view_contest",
+        "contests.add_round", "contests.change_round", "contests.view_round",
+        "contests.view_standing", "contests.view_prize",
     ],
 }
 

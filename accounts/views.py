@@ -201,13 +201,14 @@ def unit_members(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         unit = form.cleaned_data["unit"] or root
         page_number = form.cleaned_data["page"] or 1
-    page = Paginator(members.unit_members(unit=unit), MEMBERS_PER_PAGE).get_page(page_number)
+    columns = members.member_columns()
+    page = Paginator(members.unit_members(unit=unit, columns=columns), MEMBERS_PER_PAGE).get_page(page_number)
     context = {
         "form": form,
         "unit": unit,
         "page": page,
-        "columns": members.member_columns(),
-        "rows": members.member_rows(page.object_list, viewer=members.Viewer.of(request.user)),
+        "columns": columns,
+        "rows": members.member_rows(page.object_list, viewer=members.Viewer.of(request.user), columns=columns),
     }
     template = "accounts/_members_table.html" if request.htmx else "accounts/unit_members.html"
     return render(request, template, context)

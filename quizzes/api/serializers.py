@@ -4,14 +4,11 @@ explanation)."""
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.models import AttemptQuestion, AttemptStatus, QuestionType
-from quizzes.services.attempts import SavedAnswer
 
 # Ids are 64-bit in the database: a larger number would overflow the driver instead of
 # simply matching nothing.
@@ -145,57 +142,11 @@ class AnswerOutputSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField()
 
 
-# An answer save is the API's most frequent request, and a DRF serializer deep-copies its fields
-# each time it is made: for this one flat body, in and out, that was a fifth of the request (make
-# bench). The functions below (and result_output, for a submit) do the common case directly; the
-# serializers remain the contract (the OpenAPI schema) and the judge of everything else, and a
-# test holds them equal.
-_DATETIME = serializers.DateTimeField()
-
-
-def answer_input(data) -> tuple[int, list[int]] | None:
-    """(item, choices) of a body that AnswerInputSerializer would take as it is: plain integers in
-    range, at most MAX_CHOICES of them. None for anything else, which the serializer then judges
-    (and refuses, or converts: "5" for 5)."""
-    if type(data) is not dict:
-        return None
-    item, choices = data.get("item"), data.get("choices")
-    if type(item) is not int or not 1 <= item <= MAX_ID or type(choices) is not list or len(choices) > MAX_CHOICES:
-        return None
-    if not all(type(choice) is int and 1 <= choice <= MAX_ID for choice in choices):
-        return None
-    return item, choices
-
-
-def answer_output(item: AttemptQuestion | SavedAnswer) -> dict:
-    """AnswerOutputSerializer(item).data, without making the serializer."""
-    return {"item": item.pk, "choices": item.selected, "answered_at": _DATETIME.to_representation(item.answered_at)}
-
-
 class SubmitInputSerializer(serializers.Serializer):
     idempotency_key = StrictRegexField(
         IDEMPOTENCY_KEY_PATTERN, required=False, help_text=IDEMPOTENCY_KEY_HELP,
         error_messages={"invalid": _("The idempotency key must be 1 to 64 visible ASCII characters.")},
     )
-
-
-_PLAIN_KEY = re.compile(r"[\x21-\x7e]{1,64}")
-
-
-def submit_input(data, header: str | None) -> str | None:
-    """The idempotency key ("" for none) of a submit that SubmitInputSerializer would take as it
-    is: the key in the header (an empty body) or in the body (no header), plain visible ASCII.
-    None for anything else, which the serializer then judges."""
-    if type(data) is not dict:
-        return None
-    if header is not None:
-        return header if not data and _PLAIN_KEY.fullmatch(header) else None
-    key = data.get("idempotency_key")
-    if not data:
-        return ""
-    if len(data) == 1 and type(key) is str and _PLAIN_KEY.fullmatch(key):
-        return key
-    return None
 
 
 class ReviewChoiceSerializer(serializers.Serializer):
@@ -232,41 +183,10 @@ class ResultOutputSerializer(serializers.Serializer):
     review = serializers.SerializerMethodField()
 
     def get_time_taken_seconds(self, attempt) -> float:
-        return _time_taken_seconds(attempt)
+        return round((attempt.duration_ms or 0) / 1000, 3)
 
     @extend_schema_field(ReviewItemSerializer(many=True, allow_null=True))
     def get_review(self, attempt) -> list[dict] | None:
-        return _review(attempt) if self.context.get("review") else None
-
-
-def _time_taken_seconds(attempt) -> float:
-    return round((attempt.duration_ms or 0) / 1000, 3)
-
-
-def _review(attempt) -> list[dict]:
-    # Plain dicts in ReviewItemSerializer's shape: nesting serializers for every item and choice
-    # was a fifth of a submit's time (make bench).
-    return [
-        {"position": item.position, "type": item.type, "text": item.text,
-         "choices": [{"id": c["id"], "text": c["text"], "correct": c["correct"]} for c in item.choices],
-         "selected": item.selected, "is_correct": item.is_correct, "explanation": item.explanation}
-        for item in attempt.items.all()
-    ]
-
-
-_SCORE_PERCENT = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
-
-
-def result_output(attempt, *, review: bool) -> dict:
-    """ResultOutputSerializer(attempt, context={"review": review}).data, without making the
-    serializer (a submit answers with it; see answer_input above)."""
-    return {
-        "id": attempt.id, "quiz": attempt.quiz_id, "number": attempt.number, "status": attempt.status,
-        "started_at": _DATETIME.to_representation(attempt.started_at),
-        "submitted_at": _DATETIME.to_representation(attempt.submitted_at) if attempt.submitted_at else None,
-        "score": attempt.score, "max_score": attempt.max_score,
-        "score_percent": (_SCORE_PERCENT.to_representation(attempt.score_percent)
-                          if attempt.score_percent is not None else None),
-        "passed": attempt.passed, "time_taken_seconds": _time_taken_seconds(attempt),
-        "review": _review(attempt) if review else None,
-    }
+        if not self.context.get("review"):
+            return None
+        return ReviewItemSerializer(attempt.items.all(), many=True).data

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound, PermissionDenied, Throttled
 from rest_framework.pagination import PageNumberPagination
@@ -29,7 +29,6 @@ from rest_framework.views import APIView
 
 from accounts.ratelimit import client_fingerprint, client_ip
 from quizzes.access import quiz_available_to
-from quizzes.api.authentication import TokenAuthentication
 from quizzes.api.parsers import LimitedJSONParser
 from quizzes.api.serializers import (
     IDEMPOTENCY_KEY_HELP,
@@ -44,10 +43,6 @@ from quizzes.api.serializers import (
     SubmitInputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
-    answer_input,
-    answer_output,
-    result_output,
-    submit_input,
 )
 from quizzes.models import Attempt, AttemptStatus, Quiz, QuizOverride
 from quizzes.services.attempts import (
@@ -267,24 +262,18 @@ class AnswerSaveView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         """Save (or replace, or clear with []) my answer to one question."""
-        answer = answer_input(request.data)
-        if answer is None:
-            try:
-                data = AnswerInputSerializer(data=request.data)
-                data.is_valid(raise_exception=True)
-            except APIException:
-                # Someone else's attempt stays 404 whatever the body, as if it had been read first.
-                _get_attempt_for_user(request, pk)
-                raise
-            answer = data.validated_data["item"], data.validated_data["choices"]
+        data = AnswerInputSerializer(data=request.data)
+        if not data.is_valid():
+            # Someone else's attempt stays 404 whatever the body, as if it had been read first.
+            _get_attempt_for_user(request, pk)
+            data.is_valid(raise_exception=True)
         try:
-            # The ownership check, the lock and the item in one read (no separate fetch of the
-            # attempt: a save is the API's most frequent request).
+            # Whose attempt it is, whether it is open and the item's, in the service's one read.
             item = attempt_save_answer(attempt_id=_pk_or_404(pk), user=request.user,
-                                       item_id=answer[0], choice_ids=answer[1])
+                                       item_id=data.validated_data["item"], choice_ids=data.validated_data["choices"])
         except AttemptNotFound:
             raise Http404 from None
-        return Response(answer_output(item))
+        return Response(AnswerOutputSerializer(item).data)
 
 
 class AttemptSubmitView(ApiView):
@@ -300,27 +289,25 @@ class AttemptSubmitView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         header = request.headers.get("Idempotency-Key")
-        key = submit_input(request.data, header)
-        if key is None:
-            try:
-                data = SubmitInputSerializer(data=request.data)
+        try:
+            data = SubmitInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            if header is not None:
+                # The header, when sent, is the key (the usual HTTP convention); the body field
+                # is for clients that cannot set headers.
+                data = SubmitInputSerializer(data={"idempotency_key": header})
                 data.is_valid(raise_exception=True)
-                if header is not None:
-                    # The header, when sent, is the key (the usual HTTP convention); the body
-                    # field is for clients that cannot set headers.
-                    data = SubmitInputSerializer(data={"idempotency_key": header})
-                    data.is_valid(raise_exception=True)
-            except APIException:
-                _get_attempt_for_user(request, pk)  # someone else's attempt stays 404 whatever the body
-                raise
-            key = data.validated_data.get("idempotency_key") or ""
+        except APIException:
+            _get_attempt_for_user(request, pk)  # someone else's attempt stays 404 whatever the body
+            raise
         try:
             # Ownership, lock and grading in one transaction; an attempt past its deadline and
             # grace is graded as closed at its deadline, as _get_attempt_for_user would.
-            finished = attempt_submit(attempt_id=_pk_or_404(pk), user=request.user, key=key)
+            finished = attempt_submit(attempt_id=_pk_or_404(pk), user=request.user,
+                                      key=data.validated_data.get("idempotency_key") or "")
         except AttemptNotFound:
             raise Http404 from None
-        return Response(result_output(finished, review=can_review(finished)))
+        return Response(ResultOutputSerializer(finished, context={"review": can_review(finished)}).data)
 
 
 class AttemptResultView(ApiView):
@@ -336,7 +323,7 @@ class AttemptResultView(ApiView):
         attempt = _get_attempt_for_user(request, pk)
         if attempt.status == AttemptStatus.OPEN:
             raise AttemptNotFinished()
-        return Response(result_output(attempt, review=can_review(attempt)))
+        return Response(ResultOutputSerializer(attempt, context={"review": can_review(attempt)}).data)
 
 
 @csrf_exempt

@@ -62,13 +62,42 @@ def _at_most_one(value: list[str]) -> None:
         raise forms.ValidationError(_("This question takes exactly one answer."), code="one_answer")
 
 
-class AutosaveForm(forms.Form):
-    """Which question an autosave is about (its answer is read by an AttemptPageForm)."""
+class PositionsField(forms.Field):
+    """The positions of the choices ticked for one question (a list, radios included, so that two
+    values posted for one question are seen and refused). Whether each names one of the item's
+    choices, and whether the question takes several, the attempt service decides: it reads the
+    item anyway, and the form does not."""
 
-    item = forms.IntegerField(min_value=1, error_messages={
-        "required": _("Which question this answer belongs to is missing."),
-        "invalid": _("Which question this answer belongs to is missing."),
+    widget = forms.SelectMultiple
+    default_error_messages = {"invalid": _("This answer does not belong to this question.")}
+
+    def to_python(self, value) -> list[int]:
+        try:
+            positions = [int(v) for v in value or []]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(p < 1 for p in positions):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return positions
+
+
+class AutosaveForm(forms.Form):
+    """One autosaved answer: the item (`item`) and the positions ticked for it (`a<item>`, the
+    field name of the attempt page)."""
+
+    item = forms.IntegerField(min_value=1, max_value=2**63 - 1, error_messages={
+        "required": _("This answer does not belong to this question."),
+        "invalid": _("This answer does not belong to this question."),
     })
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        item = str(self.data.get("item", ""))
+        if item.isascii() and item.isdigit():
+            self.fields[f"a{int(item)}"] = PositionsField(required=False)
+
+    def positions(self) -> list[int]:
+        return self.cleaned_data.get(f"a{self.cleaned_data['item']}", [])
 
 
 class SubmitForm(forms.Form):

@@ -1,32 +1,28 @@
 """Starting, answering and submitting attempts: the rules that must hold under load.
 
 Guards, in order of importance:
-- At most one open attempt per person per quiz: the person's row is locked while starting
-  (PostgreSQL), SQLite serialises writers (BEGIN IMMEDIATE), and a partial unique index catches
-  anything that slips through.
-- An answer is saved only while the attempt is open: the answer's single UPDATE re-checks it,
-  holding a share lock on the attempt row (PostgreSQL; SQLite serialises writers), so a save and
-  a submit never interleave (an acknowledged answer is always graded).
+- At most one open attempt per person per quiz: the person's row is locked while starting, and
+  a partial unique index catches anything that slips through.
+- An answer is saved only while the attempt is open, and a save and a submit of one attempt take
+  turns on the attempt's row: a save reads its item and the attempt, locked, then writes, in one
+  transaction; a submit locks the same row while grading. So an acknowledged answer is graded.
 - Submitting twice grades once: the attempt row is locked and re-read; a finished attempt is
   returned as it is.
-settings.QUIZ_RACE_GUARDS = False removes the locks, for the tests that prove the races exist.
+The locks are `_for_update()`: SELECT … FOR UPDATE on PostgreSQL. SQLite has no row locks and
+needs none: every transaction begins IMMEDIATE (config/settings.py), so writers take turns.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
-from django.dispatch import Signal
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from accounts import rows
 from accounts.models import User
 from accounts.roles import is_staff_member
 from quizzes.models import (
@@ -39,7 +35,6 @@ from quizzes.models import (
     Quiz,
     QuizOverride,
 )
-from quizzes.services import statements
 from quizzes.services.errors import (
     AttemptClosed,
     InvalidAnswer,
@@ -49,25 +44,13 @@ from quizzes.services.errors import (
     QuizError,
     QuizNotOpen,
 )
-
-# Sent inside the grading transaction, once per attempt, when it becomes submitted or expired.
-# Contests keep their standings with it, so a standing never disagrees with its attempt.
-attempt_finished = Signal()
-
-# Functions (quiz=, user=, client_ip=) that raise a QuizError to refuse a new attempt (resuming
-# one is never refused). Contests add their limit on starts per address here, so a round's quiz
-# started through the engine's page or the API obeys it as the contest's start page does.
-START_GUARDS: list[Callable[..., None]] = []
+from quizzes.signals import attempt_finished, attempt_starting
 
 
-def _guards_on() -> bool:
-    return getattr(settings, "QUIZ_RACE_GUARDS", True)
-
-
-def _row_locks() -> bool:
-    """Whether to lock rows: on PostgreSQL (SQLite has no row locks and serialises writers),
-    unless the race tests switched the guards off."""
-    return _guards_on() and connection.features.has_select_for_update
+def _for_update(queryset: QuerySet, *, of: tuple[str, ...] = ("self",)) -> QuerySet:
+    """The rows of `queryset` (those of the models `of` names) locked until the transaction
+    ends. The race tests' controls replace this with a function that locks nothing."""
+    return queryset.select_for_update(of=of)
 
 
 def _grace() -> timedelta:
@@ -144,15 +127,15 @@ def _snapshot(attempt: Attempt, questions: list[Question], rng: random.Random) -
 
 def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, fingerprint: str = "",
                   now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
-    """Start an attempt, or return the person's open one (double clicks, two tabs, retries)."""
+    """Start an attempt, or return the person's open one (double clicks, two tabs, retries).
+    Before a new one is made, the receivers of quizzes.signals.attempt_starting may refuse it."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     refusal: QuizError | None = None
     try:
         with transaction.atomic():
-            if _guards_on():
-                User.objects.select_for_update().filter(pk=user.pk).first()
-            current = quiz.attempts.filter(user=user, status=AttemptStatus.OPEN).first()
+            _for_update(User.objects.filter(pk=user.pk)).first()
+            current = _for_update(quiz.attempts.filter(user=user, status=AttemptStatus.OPEN)).first()
             if current is not None:
                 if now <= current.deadline + _grace():
                     return current
@@ -160,17 +143,14 @@ def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, finge
             # A refusal is raised after the block, so that closing the overdue attempt above is
             # committed (raising inside would roll its grading back after its signal was sent).
             try:
-                for guard in START_GUARDS:
-                    guard(quiz=quiz, user=user, client_ip=client_ip)
+                attempt_starting.send(sender=Attempt, quiz=quiz, user=user, client_ip=client_ip)
                 return _create_attempt(quiz=quiz, user=user, now=now, rng=rng, client_ip=client_ip,
                                        fingerprint=fingerprint)
             except QuizError as exc:
                 refusal = exc
     except IntegrityError:
-        if not _guards_on():
-            raise
-        # Another request of the same person won the race (possible only where row locks are
-        # not available): theirs is the attempt.
+        # Another request of the same person made the attempt first (the unique index of open
+        # attempts refused this one): theirs is the attempt.
         return quiz.attempts.get(user=user, status=AttemptStatus.OPEN)
     raise refusal
 
@@ -198,13 +178,15 @@ def _create_attempt(*, quiz: Quiz, user: User, now: datetime, rng: random.Random
     return attempt
 
 
-def _lock(attempt_pk: int, *, user: User | None = None) -> Attempt | None:
-    """The attempt and its quiz re-read inside the transaction, the attempt's row locked (not the
+def _locked_attempt(attempt_pk: int, *, user: User | None = None) -> Attempt | None:
+    """The attempt and its quiz read inside the transaction, the attempt's row locked (not the
     quiz's), so that saves, submits and closings of one attempt take turns. With `user`, None
     unless the attempt is that person's (and then it carries them: the receivers need not read
     them again)."""
-    locked = statements.attempt_with_quiz(attempt_pk, owner_pk=user.pk if user is not None else None,
-                                          lock=_row_locks())
+    attempts = Attempt.objects.select_related("quiz").filter(pk=attempt_pk)
+    if user is not None:
+        attempts = attempts.filter(user=user)
+    locked = _for_update(attempts).first()
     if locked is not None and user is not None:
         Attempt.user.field.set_cached_value(locked, user)
     return locked
@@ -214,79 +196,67 @@ class AttemptNotFound(Exception):
     """The attempt is not the person's (or does not exist): the caller answers 404."""
 
 
-def attempt_save_answer(*, item_id: int, choice_ids: list[int], attempt: Attempt | None = None,
-                        attempt_id: int | None = None, user: User | None = None,
+def attempt_save_answer(*, item_id: int, choice_ids: list[int] | None = None, positions: list[int] | None = None,
+                        attempt: Attempt | None = None, attempt_id: int | None = None, user: User | None = None,
                         now: datetime | None = None) -> AttemptQuestion:
     """Save (or replace, or clear with []) the answer to one question of an open attempt.
 
-    The attempt is either `attempt` (already checked to be the caller's) or `attempt_id` with
-    `user`: then AttemptNotFound unless it is that person's, so the API needs no separate read
-    of the attempt. The returned item holds its id, position, type, choices and the new answer.
+    The answer is `choice_ids` (the API's) or `positions`, the choices' places as shown from 1
+    (the pages': choice ids never reach the browser). The attempt is `attempt` (already checked
+    to be the caller's) or `attempt_id` with `user`: then AttemptNotFound unless it is that
+    person's. Returns the item with its attempt and the new answer.
     """
     now = now or timezone.now()
-    try:
-        item_pk = int(item_id)
-        chosen = list(dict.fromkeys(int(c) for c in choice_ids))
-    except (TypeError, ValueError):
-        raise InvalidAnswer() from None
     attempt_pk = attempt.pk if attempt is not None else attempt_id
     owner = None if attempt is not None else user
-    where = {"attempt_pk": attempt_pk, "item_pk": item_pk, "owner_pk": owner.pk if owner is not None else None,
-             "open_since": now - _grace()}
-    # One read and one write, outside any transaction: saving is the busiest request. The write
-    # itself re-checks that the attempt is open (statements.write_answer), on PostgreSQL under a
-    # share lock on the attempt row; SQLite serialises writers, so there the write lock is held
-    # for that one statement. Either way a submit grades the answer (the write came first) or
-    # the write finds the attempt closed, writes nothing, and the save is refused below.
-    item = statements.answerable_item(**where)
-    if item is not None:
-        _check_choices(item, chosen)
-        if statements.write_answer(item, chosen, now, open_since=where["open_since"], lock=_row_locks()):
-            return item
+    closed = False
     with transaction.atomic():
-        # The attempt row locked, so a save and a submit of one attempt take turns.
-        item = statements.answerable_item(**where, lock=_row_locks())
-        if item is None:
+        items = AttemptQuestion.objects.select_related("attempt").filter(pk=_as_id(item_id), attempt_id=attempt_pk)
+        if owner is not None:
+            items = items.filter(attempt__user=owner)
+        item = _for_update(items, of=("attempt",)).first()
+        if item is None or not item.attempt.is_open or now > item.attempt.deadline + _grace():
+            # Why not: raises, or closes the overdue attempt and returns (then refused below,
+            # after the closing is committed: raising inside would roll it back).
             _refuse_answer(attempt_pk, user=owner, now=now)
-            # Reached only when the attempt was closed here: committed on leaving the block, and
-            # refused after it (raising inside would roll the closing back after its signal).
             closed = True
         else:
-            closed = False
-            _check_choices(item, chosen)
-            statements.write_answer(item, chosen, now)
+            chosen = _chosen(item, choice_ids=choice_ids, positions=positions)
+            item.selected, item.answered_at = chosen, now
+            item.save(update_fields=["selected", "answered_at"])
     if closed:
         raise AttemptClosed()
     return item
 
 
-class SavedAnswer(NamedTuple):
-    """An answer as written, which the API acknowledges (as it acknowledges an item's answer)."""
+def _as_id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidAnswer() from None
 
-    pk: int  # the item's
-    selected: list[int]
-    answered_at: datetime
 
-
-def attempt_save_answer_with_token(*, token_key: str, attempt_id: int, item_id: int, choice_ids: list[int],
-                                   now: datetime | None = None) -> SavedAnswer | None:
-    """The API's save when all is in order, as one statement (statements.write_answer_with_token):
-    the answer written if the token is an active person's, the attempt theirs and open, the item
-    the attempt's and the choices the item's. None when nothing was written: attempt_save_answer
-    then finds out why and refuses as it always does."""
-    now = now or timezone.now()
-    chosen = list(dict.fromkeys(choice_ids))
-    if not statements.write_answer_with_token(token_key=token_key, attempt_pk=attempt_id, item_pk=item_id,
-                                              chosen=chosen, now=now, open_since=now - _grace(), lock=_row_locks()):
-        return None
-    return SavedAnswer(item_id, chosen, now)
+def _chosen(item: AttemptQuestion, *, choice_ids: list[int] | None, positions: list[int] | None) -> list[int]:
+    """The chosen choice ids, each once, if they may answer the item (else a QuizError)."""
+    if positions is not None:
+        places = sorted({_as_id(p) for p in positions})
+        if any(not 1 <= place <= len(item.choices) for place in places):
+            raise InvalidAnswer()
+        chosen = [item.choices[place - 1]["id"] for place in places]
+    else:
+        chosen = list(dict.fromkeys(_as_id(c) for c in choice_ids or []))
+    if not set(chosen) <= {c["id"] for c in item.choices}:
+        raise InvalidAnswer()
+    if item.type != QuestionType.MULTIPLE and len(chosen) > 1:
+        raise OneAnswerOnly()
+    return chosen
 
 
 def _refuse_answer(attempt_pk: int, *, user: User | None, now: datetime) -> None:
-    """Why an answer cannot be saved (the uncommon paths): not the person's attempt, a closed
-    attempt, an item of another attempt; an attempt past its deadline and grace is closed here
-    (returning normally means exactly that)."""
-    locked = _lock(attempt_pk, user=user)
+    """Why an answer cannot be saved: not the person's attempt, a closed attempt, an item of
+    another attempt. An attempt past its deadline and grace is closed here (returning normally
+    means exactly that)."""
+    locked = _locked_attempt(attempt_pk, user=user)
     if locked is None:
         raise AttemptNotFound()
     if locked.status != AttemptStatus.OPEN:
@@ -295,14 +265,6 @@ def _refuse_answer(attempt_pk: int, *, user: User | None, now: datetime) -> None
         _finish(locked, now=now)
         return
     raise InvalidAnswer()
-
-
-def _check_choices(item: AttemptQuestion, chosen: list[int]) -> None:
-    valid = {c["id"] for c in item.choices}
-    if not set(chosen) <= valid:
-        raise InvalidAnswer()
-    if item.type != QuestionType.MULTIPLE and len(chosen) > 1:
-        raise OneAnswerOnly()
 
 
 def attempt_submit(*, attempt: Attempt | None = None, attempt_id: int | None = None, user: User | None = None,
@@ -314,31 +276,28 @@ def attempt_submit(*, attempt: Attempt | None = None, attempt_id: int | None = N
     """
     now = now or timezone.now()
     with transaction.atomic():
-        if attempt is not None and not _guards_on():
-            locked = attempt
-        else:
-            locked = _lock(attempt.pk if attempt is not None else attempt_id,
-                           user=None if attempt is not None else user)
-            if locked is None:
-                raise AttemptNotFound()
+        locked = _locked_attempt(attempt.pk if attempt is not None else attempt_id,
+                                 user=None if attempt is not None else user)
+        if locked is None:
+            raise AttemptNotFound()
         if locked.status != AttemptStatus.OPEN:
             return locked
         return _finish(locked, now=now, key=key)
 
 
 def _finish(attempt: Attempt, *, now: datetime, key: str = "") -> Attempt:
-    """Grade what was saved. Past the deadline the attempt counts as closed at the deadline."""
+    """Grade what was saved, then send attempt_finished (inside the caller's transaction, with
+    the attempt's row locked). Past the deadline the attempt counts as closed at the deadline."""
     late = now > attempt.deadline + _grace()
     finished_at = min(now, attempt.deadline) if late or now > attempt.deadline else now
-    # Read now, under the lock (never a list cached before it), and kept on the attempt as if
-    # prefetched: the graded items are what a review and the attempt_finished receivers use next.
-    items = statements.attempt_items(attempt)
+    # Read now, under the lock (never a list cached before it): the graded items are what a
+    # review and the attempt_finished receivers use next.
+    prefetch_related_objects([attempt], "items")
+    items = list(attempt.items.all())
     for item in items:
         item.is_correct = item.grade()
-    right = [item.pk for item in items if item.is_correct]
-    statements.grade_items(attempt, right)
-    _keep_as_prefetched(attempt, "items", items)
-    correct = len(right)
+    AttemptQuestion.objects.bulk_update(items, ["is_correct"])
+    correct = sum(1 for item in items if item.is_correct)
     attempt.status = AttemptStatus.EXPIRED if late else AttemptStatus.SUBMITTED
     attempt.submitted_at = finished_at
     attempt.score = correct
@@ -347,20 +306,11 @@ def _finish(attempt: Attempt, *, now: datetime, key: str = "") -> Attempt:
     attempt.passed = attempt.score_percent >= attempt.quiz.pass_mark_percent
     attempt.duration_ms = max(0, int((finished_at - attempt.started_at).total_seconds() * 1000))
     attempt.submit_key = key[:64]
-    rows.update(attempt, (
+    attempt.save(update_fields=[
         "status", "submitted_at", "score", "max_score", "score_percent", "passed", "duration_ms", "submit_key",
-    ))
+    ])
     attempt_finished.send(sender=Attempt, attempt=attempt)
     return attempt
-
-
-def _keep_as_prefetched(instance, name: str, objects: list) -> None:
-    """instance.<name>.all() answers `objects` without a query, as after prefetch_related."""
-    cached = getattr(instance, name).all()
-    cached._result_cache, cached._prefetch_done = objects, True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[name] = cached
 
 
 def _percent(correct: int, total: int) -> Decimal:
@@ -375,7 +325,7 @@ def attempt_expire_if_overdue(attempt: Attempt, *, now: datetime | None = None) 
     now = now or timezone.now()
     if attempt.status == AttemptStatus.OPEN and now > attempt.deadline + _grace():
         with transaction.atomic():
-            locked = _lock(attempt.pk)
+            locked = _locked_attempt(attempt.pk)
             if locked is None:
                 raise Attempt.DoesNotExist
             if locked.status == AttemptStatus.OPEN:

@@ -9,7 +9,6 @@ choice is right: templates get the choices' texts and positions, never the snaps
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
 
@@ -28,6 +27,7 @@ from quizzes.access import quiz_available_to
 from quizzes.forms.attempts import AttemptPageForm, AutosaveForm, PageNumberForm, SubmitForm, answer_field_name
 from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, QuestionType, Quiz, ReviewPolicy
 from quizzes.services.attempts import (
+    AttemptNotFound,
     attempt_expire_if_overdue,
     attempt_save_answer,
     attempt_start,
@@ -35,22 +35,13 @@ from quizzes.services.attempts import (
     attempts_left,
     can_review,
 )
-from quizzes.services.errors import AttemptClosed, QuizError
+from quizzes.services.errors import InvalidAnswer, QuizError
+from quizzes.signals import attempt_result_page, attempt_submit_page, first_answer
 
 # A short quiz fits on one phone screen's worth of scrolling; longer ones are paged so that a
 # plain form post (no JavaScript) never carries more than a few answers.
 ONE_PAGE_MAX = 10
 PAGE_SIZE = 5
-
-# Functions attempt → URL of another submit page, or None. Contests register one (their submit
-# asks the prediction question first); the engine knows nothing else of contests.
-SUBMIT_PAGE_HOOKS: list[Callable[[Attempt], str | None]] = []
-# Functions attempt → URL of another result page, or None. Used wherever the engine sends a
-# person to the result after the attempt closed (countdown at zero, deadline passed, a late
-# save or submit): a contest round's attempt goes to the contest's result page (score, time,
-# provisional rank, and the prediction still to give). The engine's result page itself stays
-# the review page that the contest's result links to.
-RESULT_PAGE_HOOKS: list[Callable[[Attempt], str | None]] = []
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -137,10 +128,11 @@ def _question_count(quiz: Quiz) -> int:
 
 
 def _result_url(attempt: Attempt) -> str:
-    for result_page in RESULT_PAGE_HOOKS:
-        if url := result_page(attempt):
-            return url
-    return reverse("quizzes:attempt_result", args=[attempt.pk])
+    """Where a person goes once the attempt is closed (countdown at zero, deadline passed, a late
+    save or submit): an app's own result page if a receiver of attempt_result_page names one (a
+    contest round's: score, provisional rank, the prediction still to give), else the engine's
+    review page."""
+    return first_answer(attempt_result_page, attempt=attempt) or reverse("quizzes:attempt_result", args=[attempt.pk])
 
 
 def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse:
@@ -259,29 +251,25 @@ def _after_page_saved(request: HttpRequest, attempt: Attempt, data: dict, page: 
 @login_required
 def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Autosave of one answer (htmx posts each change). An htmx request gets the small
-    "saved at" fragment; any other request is sent back to the attempt page."""
-    attempt = _get_attempt_for_user(request, pk)
+    "saved at" fragment; any other request is sent back to the attempt page.
+
+    The busiest request people make: the service reads the item with its attempt (whose is it,
+    is it open) and writes the answer, nothing more. Only a refusal reads the attempt again."""
+    form = AutosaveForm(request.POST)
     item: AttemptQuestion | None = None
     error, status = "", 200
-    if not attempt.is_open:
-        error, status = AttemptClosed().message, 409
-    else:
-        which = AutosaveForm(request.POST)
-        if which.is_valid():
-            item = attempt.items.filter(pk=which.cleaned_data["item"]).first()
-        if item is None:
-            error, status = _("This answer does not belong to this question."), 400
-        else:
-            form = AttemptPageForm([item], request.POST)
-            if form.is_valid():
-                try:
-                    item = attempt_save_answer(attempt=attempt, item_id=item.pk,
-                                               choice_ids=form.answers()[item.pk])
-                except QuizError as exc:
-                    error, status = exc.message, exc.status
-                    attempt = attempt_expire_if_overdue(attempt)
-            else:
-                error, status = next(iter(form.errors.values()))[0], 400
+    try:
+        if not form.is_valid():
+            raise InvalidAnswer(next(iter(form.errors.values()))[0])
+        item = attempt_save_answer(attempt_id=pk, user=request.user, item_id=form.cleaned_data["item"],
+                                   positions=form.positions())
+        attempt = item.attempt
+    except AttemptNotFound:
+        raise Http404 from None
+    except QuizError as exc:
+        error, status = exc.message, exc.status
+        item = None
+        attempt = _get_attempt_for_user(request, pk)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -301,11 +289,10 @@ def attempt_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the confirmation page, listing unanswered questions. POST: submit. Posting again
     (double click, a retry) finds the attempt finished and shows the same result."""
     attempt = _get_attempt_for_user(request, pk)
-    # Contest rounds ask the tie-break prediction before submitting: their own submit page
-    # takes over (quizzes/contests/integration.py registers the hook).
-    for submit_page in SUBMIT_PAGE_HOOKS:
-        if attempt.is_open and (url := submit_page(attempt)):
-            return redirect(url)
+    # An app may have a submit page of its own (a contest round asks the tie-break prediction
+    # before submitting): a receiver of attempt_submit_page names it.
+    if attempt.is_open and (url := first_answer(attempt_submit_page, attempt=attempt)):
+        return redirect(url)
     if not attempt.is_open:
         return _closed_redirect(request, attempt) if request.method == "GET" else redirect(_result_url(attempt))
     form = SubmitForm(request.POST or None)

@@ -5,8 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from accounts import personal_data
+from accounts.personal_data import personal_data_export
 from accounts.services import consent_record
+from accounts.signals import personal_data
 
 pytestmark = pytest.mark.django_db
 
@@ -37,22 +38,31 @@ def test_it_contains_only_the_visitors_data(staff_a_client, resident):
     assert resident.phone not in json.dumps(data)
 
 
-def test_other_apps_add_their_sections(resident_client, monkeypatch):
-    monkeypatch.setattr(personal_data, "_sections", dict(personal_data._sections))
+def _contest_attempts(sender, user, **kwargs) -> dict:
+    return {"contest_attempts": [{"round": 1, "score": 8}]}
 
-    @personal_data.register_section("contest_attempts")
-    def attempts(user):
-        return [{"round": 1, "score": 8}]
 
-    data = json.loads(resident_client.get(URL).content)
+def test_other_apps_add_their_sections(resident_client):
+    personal_data.connect(_contest_attempts, dispatch_uid="test.contest_attempts")
+    try:
+        data = json.loads(resident_client.get(URL).content)
+    finally:
+        personal_data.disconnect(dispatch_uid="test.contest_attempts")
     assert data["contest_attempts"] == [{"round": 1, "score": 8}]
     assert "account" in data and "consents" in data
 
 
-def test_a_section_name_is_registered_once(monkeypatch):
-    monkeypatch.setattr(personal_data, "_sections", dict(personal_data._sections))
-    with pytest.raises(ValueError, match="already registered"):
-        personal_data.register_section("account")(lambda user: None)
+def _another_account(sender, user, **kwargs) -> dict:
+    return {"account": {}}
+
+
+def test_a_section_name_is_given_once(resident):
+    personal_data.connect(_another_account, dispatch_uid="test.another_account")
+    try:
+        with pytest.raises(ValueError, match="section named 'account'"):
+            personal_data_export(user=resident)
+    finally:
+        personal_data.disconnect(dispatch_uid="test.another_account")
 
 
 def test_it_sends_anonymous_visitors_to_log_in(client):

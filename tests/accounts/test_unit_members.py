@@ -3,11 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from accounts.members import MemberColumn, member_columns, register_member_column
+from accounts.members import MemberColumn
 from accounts.models import UnitKind
 from accounts.privacy import mask_phone
 from accounts.roles import Role
 from accounts.services import user_anonymise
+from accounts.signals import member_columns
 from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -121,13 +122,31 @@ def test_the_query_count_for_a_unit_manager_is_pinned(manager_client, staff_a, t
         manager_client.get(URL)
 
 
-def test_later_apps_add_columns(manager_client, staff_a, monkeypatch):
-    monkeypatch.setattr("accounts.members._columns", member_columns())
-    register_member_column(MemberColumn("name_length", "Độ dài tên", lambda member, viewer: len(member.full_name),
-                                        numeric=True))
-    page = manager_client.get(URL).content.decode()
+def _name_length(sender, **kwargs) -> list[MemberColumn]:
+    return [MemberColumn("name_length", "Độ dài tên", lambda member, viewer: len(member.full_name), numeric=True)]
+
+
+def test_later_apps_add_columns(manager_client, staff_a):
+    member_columns.connect(_name_length, dispatch_uid="test.name_length")
+    try:
+        page = manager_client.get(URL).content.decode()
+    finally:
+        member_columns.disconnect(dispatch_uid="test.name_length")
     assert "Độ dài tên" in page
     assert f'<td class="num">{len("Phạm Thị An")}</td>' in page
+
+
+def _second_full_name(sender, **kwargs) -> list[MemberColumn]:
+    return [MemberColumn("full_name", "Tên", lambda member, viewer: member.full_name)]
+
+
+def test_a_column_name_is_given_once(manager_client):
+    member_columns.connect(_second_full_name, dispatch_uid="test.second_full_name")
+    try:
+        with pytest.raises(ValueError, match="Two member columns are named 'full_name'"):
+            manager_client.get(URL)
+    finally:
+        member_columns.disconnect(dispatch_uid="test.second_full_name")
 
 
 def test_it_is_not_found_for_staff_and_residents(staff_a_client, resident_client):

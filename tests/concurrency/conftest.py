@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.db import IntegrityError
 from rest_framework.authtoken.models import Token
 
-from quizzes.services.attempts import attempt_finished
-from reports.tallies import on_attempt_finished
+from quizzes.services import attempts
+from quizzes.signals import attempt_finished
 
 
 @dataclass
@@ -84,13 +85,31 @@ def gradings():
 
 
 @pytest.fixture
-def guards_off(settings):
-    """The control: the locks removed, to show the race each test guards against is real.
+def guards_off(monkeypatch):
+    """The control: the attempt services lock nothing (their locking helper replaced by one that
+    leaves the query as it is), to show the race each test guards against is real.
 
-    The report tallies' receiver is disconnected too: its backlog keys rows by attempt, so a
-    second grading of one attempt fails there (and rolls back) before the test's own receiver
-    counts it, which would hide the race."""
-    settings.QUIZ_RACE_GUARDS = False
-    attempt_finished.disconnect(dispatch_uid="reports.tallies")
-    yield
-    attempt_finished.connect(on_attempt_finished, dispatch_uid="reports.tallies")
+    The apps' receivers of attempt_finished (those connected with a dispatch_uid) are set aside
+    too: what they write may refuse a second grading of one attempt (a row keyed by the attempt)
+    and roll it back before the test's own receiver counts it, which would hide the race."""
+    monkeypatch.setattr(attempts, "_for_update", lambda queryset, **kwargs: queryset)
+    monkeypatch.setattr(attempt_finished, "receivers",
+                        [entry for entry in attempt_finished.receivers if not isinstance(entry[0][0], str)])
+
+
+@pytest.fixture
+def start_collisions(monkeypatch):
+    """How many starts found, on inserting their attempt, that another request of the same person
+    had inserted one first (the partial unique index of open attempts refused theirs)."""
+    collided: list[int] = []
+    real = attempts._create_attempt
+
+    def create(**kwargs):
+        try:
+            return real(**kwargs)
+        except IntegrityError:
+            collided.append(kwargs["user"].pk)
+            raise
+
+    monkeypatch.setattr(attempts, "_create_attempt", create)
+    return collided

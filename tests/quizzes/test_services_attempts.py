@@ -23,7 +23,6 @@ from quizzes.models import (
 )
 from quizzes.services.attempts import (
     attempt_expire_if_overdue,
-    attempt_finished,
     attempt_save_answer,
     attempt_start,
     attempt_submit,
@@ -33,6 +32,7 @@ from quizzes.services.attempts import (
     counted_attempt,
 )
 from quizzes.services.errors import AttemptClosed, InvalidAnswer, NoAttemptsLeft, NotEnoughQuestions, QuizNotOpen
+from quizzes.signals import attempt_finished
 from tests.factories import make_user
 from tests.quizzes.attempt_factories import (
     correct_ids,
