@@ -9,12 +9,10 @@ writes the sheet to fill in.
 from __future__ import annotations
 
 import io
-import unicodedata
-import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -24,29 +22,28 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from openpyxl import load_workbook
 
 from accounts.audit import audit_log
 from accounts.models import Unit, User
 from accounts.phones import InvalidPhone, normalise_phone
 from accounts.roles import Role
+from accounts.staff_sheet import (
+    COL_EMAIL,
+    COL_NAME,
+    COL_PHONE,
+    COL_POSITION,
+    COL_ROLE,
+    COL_UNIT,
+    ROLE_MANAGER,
+    ROLE_STAFF,
+    RawRow,
+    RowError,
+    data_sheet,
+    name_key,
+    open_workbook,
+    read_rows,
+)
 
-# The column headers are part of the file format, not of the UI: they stay Vietnamese whatever
-# language the organiser reads the site in, so a sheet filled once imports for everyone.
-COL_NAME = "Họ và tên"
-COL_PHONE = "Số điện thoại"
-COL_EMAIL = "Email"
-COL_UNIT = "Đơn vị"
-COL_POSITION = "Chức vụ"
-COL_ROLE = "Vai trò"
-COLUMNS = (COL_NAME, COL_PHONE, COL_EMAIL, COL_UNIT, COL_POSITION, COL_ROLE)
-REQUIRED_COLUMNS = (COL_NAME, COL_PHONE, COL_EMAIL, COL_UNIT)
-DATA_SHEET = "Cán bộ"
-GUIDE_SHEET = "Hướng dẫn"
-
-ROLE_STAFF = "cán bộ"
-ROLE_MANAGER = "quản lý đơn vị"
 _ROLE_WORDS = {
     "": Role.STAFF,
     ROLE_STAFF: Role.STAFF,
@@ -56,25 +53,9 @@ _ROLE_WORDS = {
     "unit manager": Role.UNIT_MANAGER,
 }
 
-MAX_ROWS = 5000
-# A 5 MB .xlsx can unpack to gigabytes (a "zip bomb"); real staff lists unpack to a few MB.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _NAME_MAX = User._meta.get_field("full_name").max_length
 _POSITION_MAX = User._meta.get_field("position").max_length
 _BATCH = 500
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One reason the sheet cannot be imported; `row` is the Excel row number, None for the file."""
-
-    row: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -106,20 +87,6 @@ class StaffImportResult:
         return [(unit_label(units[pk]), counts[pk]) for pk in sorted(counts, key=lambda pk: units[pk].path)]
 
 
-def _clean_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFC", str(value))
-    return " ".join(text.split())
-
-
-def name_key(value: Any) -> str:
-    """How names are compared: Unicode-normalised, case- and space-insensitive."""
-    return _clean_text(value).casefold()
-
-
 def unit_label(unit: Unit) -> str:
     return f"{unit.name} / {unit.parent.name}" if unit.parent_id else unit.name
 
@@ -131,111 +98,6 @@ def upload_size_error(size: int) -> str | None:
     return _(
         "The file is %(size)s MB, larger than the %(limit)s MB allowed. Split the list into several files."
     ) % {"size": f"{size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:g}"}
-
-
-# --- Reading -------------------------------------------------------------------------------------
-
-def _open_workbook(file: IO[bytes], file_name: str) -> tuple[Any | None, RowError | None]:
-    not_xlsx = RowError(None, _(
-        "The file “%(name)s” is not an Excel workbook (.xlsx). Download the template, fill it in and "
-        "upload it without changing its format."
-    ) % {"name": file_name})
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, RowError(None, _(
-            "The file “%(name)s” is in the old Excel format (.xls). Open it in Excel and save it as "
-            "“Excel Workbook (.xlsx)”."
-        ) % {"name": file_name})
-    if not head.startswith(b"PK") or not zipfile.is_zipfile(file):
-        return None, not_xlsx
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None, not_xlsx
-    if "xl/workbook.xml" not in names:
-        return None, not_xlsx
-    if unpacked > MAX_UNPACKED_BYTES:
-        return None, RowError(None, _("The file “%(name)s” unpacks to too much data to be a staff list.")
-                              % {"name": file_name})
-    file.seek(0)
-    try:
-        return load_workbook(file, read_only=True, data_only=True), None
-    except Exception:  # openpyxl raises many types on a damaged file; all mean the same to the user
-        return None, not_xlsx
-
-
-def _data_sheet(wb: Any) -> Any:
-    return wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-
-
-@dataclass
-class _Raw:
-    row: int
-    values: dict[str, str]
-
-
-def _read_rows(sheet: Any) -> tuple[list[_Raw], list[RowError]]:
-    rows_iter: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
-    header = next(rows_iter, None) or ()
-    wanted = {name_key(c): c for c in COLUMNS}
-    positions: dict[str, int] = {}
-    unexpected: list[str] = []
-    duplicated: list[str] = []
-    for index, cell in enumerate(header):
-        text = _clean_text(cell)
-        if not text:
-            continue
-        column = wanted.get(text.casefold())
-        if column is None:
-            unexpected.append(text)
-        elif column in positions:
-            duplicated.append(column)
-        else:
-            positions[column] = index
-    errors: list[RowError] = []
-    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
-    if missing:
-        errors.append(RowError(None, _("The header row (row 1) lacks the columns: %(columns)s.")
-                               % {"columns": ", ".join(f"“{c}”" for c in missing)}))
-    if unexpected:
-        errors.append(RowError(None, _("The header row (row 1) has columns that are not in the template: "
-                                       "%(columns)s. The columns are: %(expected)s.")
-                               % {"columns": ", ".join(f"“{c}”" for c in unexpected),
-                                  "expected": ", ".join(f"“{c}”" for c in COLUMNS)}))
-    if duplicated:
-        errors.append(RowError(None, _("The header row (row 1) has the same column twice: %(columns)s.")
-                               % {"columns": ", ".join(f"“{c}”" for c in duplicated)}))
-    if errors:
-        return [], errors
-
-    rows: list[_Raw] = []
-    for number, values in enumerate(rows_iter, start=2):
-        cells = {c: _cell(values, i, c) for c, i in positions.items()}
-        if not any(cells.values()):
-            continue  # blank lines between blocks of people are common and harmless
-        if len(rows) == MAX_ROWS:
-            return [], [RowError(None, ngettext(
-                "The sheet has more than %(max)d person; split it into several files.",
-                "The sheet has more than %(max)d people; split it into several files.", MAX_ROWS,
-            ) % {"max": MAX_ROWS})]
-        rows.append(_Raw(number, cells))
-    if not rows:
-        return [], [RowError(None, _("The sheet has no one to import: every row below the header is empty."))]
-    return rows, []
-
-
-def _cell(values: tuple[Any, ...], index: int, column: str) -> str:
-    value = values[index] if index < len(values) else None
-    if column == COL_PHONE and isinstance(value, int | float) and not isinstance(value, bool):
-        # A phone typed into a number cell arrives as 912345678: Excel dropped the leading 0.
-        digits = str(int(value))
-        return "0" + digits if len(digits) == 9 else digits
-    return _clean_text(value)
 
 
 # --- Units ---------------------------------------------------------------------------------------
@@ -286,7 +148,7 @@ def _existing(column: str, values: Iterable[str]) -> set[str]:
     return found
 
 
-def _check_rows(raws: list[_Raw], root: Unit) -> tuple[list[StaffRow], list[RowError]]:
+def _check_rows(raws: list[RawRow], root: Unit) -> tuple[list[StaffRow], list[RowError]]:
     index = _UnitIndex(root)
     errors: list[RowError] = []
     rows: list[StaffRow] = []
@@ -381,11 +243,11 @@ def staff_sheet_check(*, file: IO[bytes], file_name: str, root: Unit) -> StaffIm
     too_big = upload_size_error(size)
     if too_big:
         return StaffImportResult(errors=[RowError(None, too_big)])
-    wb, error = _open_workbook(file, file_name)
+    wb, error = open_workbook(file, file_name)
     if error:
         return StaffImportResult(errors=[error])
     try:
-        raws, errors = _read_rows(_data_sheet(wb))
+        raws, errors = read_rows(data_sheet(wb))
     finally:
         wb.close()
     if errors:

@@ -12,7 +12,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Unit
-from accounts.staff_import import (
+from accounts.staff_import import unit_label
+from accounts.staff_sheet import (
     COL_EMAIL,
     COL_NAME,
     COL_PHONE,
@@ -26,7 +27,6 @@ from accounts.staff_import import (
     ROLE_MANAGER,
     ROLE_STAFF,
     name_key,
-    unit_label,
 )
 
 

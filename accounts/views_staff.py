@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.forms_staff import StaffImportForm
 from accounts.models import Unit
 from accounts.roles import is_organiser, managed_root
-from accounts.staff_import import MAX_ROWS, staff_import
+from accounts.staff_import import staff_import
+from accounts.staff_sheet import MAX_ROWS
 from accounts.staff_template import staff_template_build
 
 _SUMMARY_KEY = "staff_import_summary"

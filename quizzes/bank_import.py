@@ -24,13 +24,12 @@ from quizzes.importers import (
     ImportFileError,
     ImportIssue,
     TopicSpec,
-    ValidQuestion,
     detect_format,
     file_location,
     parse,
     unaccent,
-    validate,
 )
+from quizzes.importers.validation import ValidQuestion, validate
 from quizzes.models import Choice, Question, QuestionStatus, QuestionType, Topic
 
 PREVIEW_SIZE = 20

@@ -9,9 +9,11 @@ from django.contrib.auth.hashers import check_password
 from openpyxl import load_workbook
 
 from accounts import staff_import as service
+from accounts import staff_sheet
 from accounts.models import AuditEntry, UnitKind, User
 from accounts.roles import Role
-from accounts.staff_import import GUIDE_SHEET, staff_import
+from accounts.staff_import import staff_import
+from accounts.staff_sheet import GUIDE_SHEET
 from accounts.staff_template import staff_template_build
 from tests.accounts.staff_sheets import make_sheet
 from tests.factories import make_unit, make_user
@@ -266,7 +268,7 @@ def test_a_sheet_with_only_the_header_is_an_error(commune, unit_a):
 
 
 def test_a_sheet_with_too_many_people_is_refused(commune, unit_a, monkeypatch):
-    monkeypatch.setattr(service, "MAX_ROWS", 2)
+    monkeypatch.setattr(staff_sheet, "MAX_ROWS", 2)
     before = User.objects.count()
     result = run(make_sheet([["Người Thứ", f"091234567{i}", "", "Phòng A", "", ""] for i in range(3)]), commune)
     assert messages(result) == ["Trang tính có hơn 2 người; hãy chia thành nhiều tệp."]
@@ -277,7 +279,7 @@ def test_a_file_over_the_upload_limit_is_refused_before_parsing(commune, unit_a,
     def fail(*args, **kwargs):
         raise AssertionError("the parser must not open a file that is too big")
 
-    monkeypatch.setattr(service, "load_workbook", fail)
+    monkeypatch.setattr(staff_sheet, "load_workbook", fail)
     before = User.objects.count()
     result = run(b"\0" * (20 * 1024 * 1024), commune)
     assert messages(result) == [

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import UnitKind, User
 from accounts.roles import Role, is_unit_manager
-from accounts.staff_import import DATA_SHEET
+from accounts.staff_sheet import DATA_SHEET
 from tests.e2e.helpers import check_page, label
 from tests.factories import PASSWORD, make_unit, make_user
 
