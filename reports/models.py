@@ -68,11 +68,11 @@ class TallyUpdate(models.Model):
     """The last count of the tallies (one row): the tallies hold every attempt finished before
     `counted_at`, which the pages show as "as of"."""
 
-    counted_at = models.DateTimeField(_("counted at"))
+    counted_at = models.DateTimeField(_("counted at"), null=True)
 
     class Meta:
         verbose_name = _("tally update")
         verbose_name_plural = _("tally updates")
 
     def __str__(self) -> str:
-        return f"{self.counted_at:%Y-%m-%d %H:%M}"
+        return f"{self.counted_at:%Y-%m-%d %H:%M}" if self.counted_at else "-"

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='TallyUpdate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('counted_at', models.DateTimeField(verbose_name='counted at')),
+                ('counted_at', models.DateTimeField(null=True, verbose_name='counted at')),
             ],
             options={
                 'verbose_name': 'tally update',

@@ -7,9 +7,11 @@ server time, unit × topic table ≤ 1 s, .docx ≤ 10 s.
 
 Runs on a throwaway SQLite database unless DATABASE_URL is set (then on that database, migrated
 first; the data stays: use a scratch database). The data is bulk-inserted with plain INSERTs in
-large batches (about a minute on SQLite), with the report tallies the grading signal's receiver
-keeps (reports.tallies) summed as the answers are generated; timings are the best of R runs, with
-the number of queries of each.
+large batches (about a minute on SQLite), then the report tallies are counted from it as
+`update_report_tallies --all` does (timed), and once more as a cron run in the middle of the last
+round would (timed). Timings are the best of R runs, with the number of queries of each.
+`--compare-scan` also times the same figures computed straight from the attempts and their
+answers, without tallies (the simplest design, measured to show why the tallies are kept).
 """
 
 import argparse
@@ -17,8 +19,7 @@ import random
 import sys
 import tempfile
 import time
-from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from in_process import start_django
 
@@ -27,8 +28,8 @@ BATCH = 20_000
 
 def _insert(cursor, table: str, columns: list[str], rows) -> None:
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-    # Stored as Django stores them (naive UTC text on SQLite): SQLite's own date functions, which
-    # the tally rebuild uses, ignore a written-out offset.
+    # Stored as Django stores them (naive UTC text on SQLite), so that the ORM's lookups and date
+    # functions read them as it reads its own.
     adapt = cursor.db.ops.adapt_datetimefield_value
     batch = []
     for row in rows:
@@ -49,8 +50,6 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
     from accounts.roles import Role, ensure_roles
     from quizzes.contests.models import Contest, Round
     from quizzes.models import Question, Quiz, Topic
-    from reports.models import AttemptTally, QuestionTally, TopicTally
-    from reports.tallies import tally_day
     from training.models import Assignment, Module, ModuleStatus
 
     rng = random.Random(2025)
@@ -104,40 +103,30 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
     question_rows = [(q.pk, q.topic_id, q.text) for q in questions]
     with transaction.atomic(), connection.cursor() as cursor:
         attempts = []
-        for n, (user_id, _unit) in enumerate(user_rows):
+        for n, (user_id, unit_id) in enumerate(user_rows):
             round_ = rounds[n % 4]
             submitted = round_.opens_at + timedelta(hours=1 + n % 100)
             score = sum(1 for _ in range(per_person) if rng.random() < 0.7)
+            # The unit and staff-ness frozen at start, as the engine does (quizzes.services.attempts).
             attempts.append((round_.quiz_id, user_id, 1, "submitted", submitted - timedelta(minutes=10),
                              submitted + timedelta(minutes=5), submitted, score, per_person,
-                             round(100 * score / per_person, 2), score * 100 >= 70 * per_person, 600_000, "", ""))
+                             round(100 * score / per_person, 2), score * 100 >= 70 * per_person, 600_000, "", "",
+                             unit_id, user_id in staff))
         _insert(cursor, "quizzes_attempt",
                 ["quiz_id", "user_id", "number", "status", "started_at", "deadline", "submitted_at", "score",
-                 "max_score", "score_percent", "passed", "duration_ms", "submit_key", "client_fingerprint"], attempts)
+                 "max_score", "score_percent", "passed", "duration_ms", "submit_key", "client_fingerprint", "unit_id",
+                 "is_staff_member"], attempts)
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, quiz_id, user_id, submitted_at, score, max_score FROM quizzes_attempt ORDER BY id")
         attempt_rows = cursor.fetchall()
     round_by_quiz = {r.quiz_id: r.pk for r in rounds}
     unit_by_user = dict(user_rows)
-    # What reports.tallies.tallies_record adds per graded attempt, summed here for all of them.
-    tallied_attempts: dict[tuple, int] = defaultdict(int)
-    tallied_topics: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    tallied_questions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
 
     def items():
-        for attempt_id, quiz_id, user_id, submitted, _score, _max in attempt_rows:
-            # SQLite hands back naive UTC datetimes, PostgreSQL aware ones.
-            moment = submitted if submitted.tzinfo else submitted.replace(tzinfo=UTC)
-            where = (tally_day(moment), unit_by_user[user_id], quiz_id, user_id in staff)
-            tallied_attempts[where] += 1
-            drawn = rng.sample(question_rows, per_person)
-            for position, (question_id, topic_id, text) in enumerate(drawn):
-                correct = rng.random() < 0.7
-                for counts in (tallied_topics[(*where, topic_id)], tallied_questions[(*where, question_id)]):
-                    counts[0] += 1
-                    counts[1] += correct
+        for attempt_id, _quiz_id, _user_id, submitted, _score, _max in attempt_rows:
+            for position, (question_id, topic_id, text) in enumerate(rng.sample(question_rows, per_person)):
                 yield (attempt_id, question_id, position, "single", text, "", topic_id, "[]", "[]", submitted,
-                       correct)
+                       rng.random() < 0.7)
 
     with transaction.atomic(), connection.cursor() as cursor:
         _insert(cursor, "quizzes_attemptquestion",
@@ -149,37 +138,61 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
                 ((round_by_quiz[quiz], user, unit_by_user[user], attempt_id, 1, score, max_score, 600_000,
                   submitted, user in staff, now)
                  for attempt_id, quiz, user, submitted, score, max_score in attempt_rows))
-        day = connection.ops.adapt_datefield_value
-        _insert(cursor, AttemptTally._meta.db_table, ["day", "unit_id", "quiz_id", "is_staff_member", "attempts"],
-                ((day(d), unit, quiz, s, n) for (d, unit, quiz, s), n in tallied_attempts.items()))
-        for model, counts, key in ((TopicTally, tallied_topics, "topic_id"),
-                                   (QuestionTally, tallied_questions, "question_id")):
-            _insert(cursor, model._meta.db_table, ["day", "unit_id", "quiz_id", "is_staff_member", key, "answers",
-                                                   "correct"],
-                    ((day(d), unit, quiz, s, k, n, ok) for (d, unit, quiz, s, k), (n, ok) in counts.items()))
-    print(f"{len(attempt_rows):,} attempts, {len(attempt_rows) * per_person:,} answers, standings, "
-          f"{len(tallied_topics):,} + {len(tallied_questions):,} tally rows: "
+    print(f"{len(attempt_rows):,} attempts, {len(attempt_rows) * per_person:,} answers, standings: "
           f"{time.perf_counter() - started:.1f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return {"commune": commune}
+    return {"commune": commune, "last_round": rounds[-1]}
 
 
-def _verify_tallies() -> None:
-    """The generated tallies are what `rebuild_report_tallies` computes from the answers."""
-    from reports.models import AttemptTally, QuestionTally, TopicTally
-    from reports.tallies import tallies_rebuild
+def _count_tallies(last_round) -> None:
+    """Count the tallies as `update_report_tallies --all` does, then as a cron run two days into the
+    last round would (its days since the day before the previous run, a busy stretch of a round):
+    once with their counts unchanged (nothing to write), once with every one of them changed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    def rows() -> list[set]:
-        return [set(model.objects.values_list(*[f.attname for f in model._meta.concrete_fields if f.name != "id"]))
-                for model in (AttemptTally, TopicTally, QuestionTally)]
+    from reports.models import AnswerTally, AttemptTally, TallyUpdate
+    from reports.tallies import SETTLE, tallies_update, tally_day
 
-    generated = rows()
     started = time.perf_counter()
-    tallies_rebuild()
-    assert rows() == generated, "the generated tallies differ from a rebuild"
-    print(f"tallies equal to a rebuild from the answers (rebuild {time.perf_counter() - started:.1f} s)")
+    tallies_update(everything=True)
+    print(f"count every day (update_report_tallies --all): {time.perf_counter() - started:.1f} s; "
+          f"{AttemptTally.objects.count():,} + {AnswerTally.objects.count():,} tally rows")
+    previous = last_round.opens_at + timedelta(days=2)
+    now = previous + timedelta(minutes=5)
+    since = tally_day(previous - SETTLE)
+    window = AnswerTally.objects.filter(day__gte=since, day__lte=tally_day(now))
+    rows = window.count()
+    for label, changed in (("unchanged", False), ("all changed", True)):
+        TallyUpdate.objects.update(counted_at=previous)
+        if changed:
+            window.update(answers=0)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            tallies_update(now=now)
+            took = time.perf_counter() - started
+        print(f"a cron run on {since:%d/%m}–{now:%d/%m}, {rows:,} answer tally rows, {label}: {took:.2f} s "
+              f"({len(queries)} queries)")
+    assert AnswerTally.objects.filter(answers=0).count() == 0
+
+
+def _scan_figures(filters) -> None:
+    """The figures the tallies hold, computed straight from the attempts and their answers."""
+    from django.db.models import Count, Q
+
+    from quizzes.models import Attempt, AttemptQuestion
+    from reports.stats.filters import subtree_ids
+
+    finished = Attempt.objects.finished().filter(submitted_at__gte=filters.start, submitted_at__lt=filters.end,
+                                                 unit_id__in=subtree_ids(filters.unit))
+    finished.count()
+    answers = AttemptQuestion.objects.filter(attempt__in=finished)
+    list(answers.values("attempt__unit_id", "topic_id_snapshot")
+         .annotate(n=Count("pk"), ok=Count("pk", filter=Q(is_correct=True))).order_by())
+    list(answers.filter(question__isnull=False).values("question_id")
+         .annotate(wrong=Count("pk", filter=Q(is_correct=False))).order_by("-wrong", "question_id")[:5])
 
 
 def _timed(label: str, fn, runs: int, target: float) -> bool:
@@ -205,8 +218,8 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--answers-per-person", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--verify-tallies", action="store_true",
-                        help="check the generated tallies against a rebuild from the answers (slow)")
+    parser.add_argument("--compare-scan", action="store_true",
+                        help="also time the attempts, unit × topic and most-missed figures read from the answers")
     args = parser.parse_args()
 
     start_django(tempfile.mkdtemp(prefix="bench-reports-"))
@@ -235,14 +248,16 @@ def main() -> int:
     def docx() -> None:
         assert periodic_report_docx(dashboard(filters))
 
-    if args.verify_tallies:
-        _verify_tallies()
+    _count_tallies(data["last_round"])
     result = dashboard(filters)
     print(f"check: {result.entries:,} entries, {result.table.total.participants:,} people, "  # noqa: RUF100
           f"{sum(c.answers for c in result.weak.totals):,} answers in the unit × topic table")
     ok = _timed("dashboard page (figures and HTML)", page, args.runs, 1.0)
     ok &= _timed("unit × topic table with the most missed questions (fragment)", table, args.runs, 1.0)
     ok &= _timed("periodic report .docx", docx, args.runs, 10.0)
+    if args.compare_scan:
+        _timed("without tallies: attempts, unit × topic and most missed read from the answers",
+               lambda: _scan_figures(filters), args.runs, 1.0)
     return 0 if ok else 1
 
 

@@ -121,25 +121,26 @@ def test_a_graded_attempt_is_in_the_figures_after_the_next_count(quiz, staff_a, 
     _take(quiz, staff_a, right=2, when=_local(10, 9))
     assert attempts_count(filters) == 0  # as of the last count: none yet
     moment = timezone.now()
-    assert tallies_update(now=moment) is None  # the first count: every day
+    assert tallies_update(now=moment) == date(2025, 3, 10)  # the first count: every day with an attempt
     assert attempts_count(filters) == 1
     assert tallies_counted_at() == moment
     assert TallyUpdate.objects.count() == 1
 
 
-def test_an_update_runs_a_fixed_number_of_queries(quiz, staff_a, manager_a, resident, django_assert_num_queries):
+def test_an_update_writes_only_the_days_whose_counts_changed(quiz, staff_a, manager_a, django_assert_num_queries):
     _take(quiz, staff_a, right=2, when=_local(10, 9))
-    tallies_update()
-    # When it was last counted, the attempts and the answers counted, then in one transaction the
-    # update row locked and updated, and each tally's days deleted and written (and, inside the
-    # test's transaction, two savepoints set and released).
-    with django_assert_num_queries(13):
-        tallies_update(everything=True)
-    _take(quiz, manager_a, right=1, when=_local(11, 9))
-    _take(quiz, resident, right=3, when=_local(12, 9))
-    with django_assert_num_queries(13):
-        tallies_update(everything=True)
-    assert AttemptTally.objects.count() == 3
+    tallies_update(now=_local(10, 12))
+    # When it was last counted; for the 9th and the 10th, the attempts and answers counted and the
+    # rows kept, equal: nothing written; then when (the update row's lock, savepoints here).
+    with django_assert_num_queries(13) as captured:
+        tallies_update(now=_local(10, 13))
+    assert not [q["sql"] for q in captured.captured_queries if "_attempttally" in q["sql"] and "SELECT" not in q["sql"]]
+    _take(quiz, manager_a, right=1, when=_local(10, 14))
+    with CaptureQueriesContext(connection) as captured:
+        tallies_update(now=_local(10, 15))
+    written = [q["sql"].split()[0] for q in captured.captured_queries if "_answertally" in q["sql"]]
+    assert written.count("DELETE") == 1 and written.count("INSERT") == 1  # the 10th replaced
+    assert AttemptTally.objects.get().attempts == 2
 
 
 def test_an_update_recounts_from_the_day_before_the_last_one(quiz, staff_a, manager_a, resident, unit_a):
@@ -161,7 +162,7 @@ def test_an_update_recounts_from_the_day_before_the_last_one(quiz, staff_a, mana
     AttemptTally.objects.filter(day=date(2025, 3, 8)).update(attempts=7)
     assert tallies_update(now=_local(11, 12)) == date(2025, 3, 9)
     assert per_day() == {date(2025, 3, 8): 7, date(2025, 3, 9): 2}
-    assert tallies_update(everything=True) is None
+    assert tallies_update(everything=True) == date(2025, 3, 8)
     assert per_day() == {date(2025, 3, 8): 1, date(2025, 3, 9): 2}
 
 
@@ -170,11 +171,11 @@ def test_the_command_counts_and_says_from_when(quiz, staff_a):
     out = []
     call_command("update_report_tallies", stdout=SimpleNamespace(write=out.append))
     assert AttemptTally.objects.get().attempts == 1
-    assert "".join(out).startswith("Tallies recounted: every day")
+    assert "".join(out).startswith("Tallies recounted from 10/03/2025")
     call_command("update_report_tallies", stdout=SimpleNamespace(write=out.append))
-    assert "Tallies recounted from" in out[-1]
+    assert "Tallies recounted from" in out[-1]  # the day before the last run
     call_command("update_report_tallies", "--all", stdout=SimpleNamespace(write=out.append))
-    assert out[-1].startswith("Tallies recounted: every day")
+    assert out[-1].startswith("Tallies recounted from 10/03/2025 (every day)")
 
 
 def test_people_without_a_unit_are_not_counted(quiz):

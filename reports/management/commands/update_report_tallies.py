@@ -17,5 +17,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, everything: bool, **options) -> None:
         since = tallies_update(everything=everything)
-        self.stdout.write("Tallies recounted: every day." if since is None
-                          else f"Tallies recounted from {since:%d/%m/%Y}.")
+        self.stdout.write(f"Tallies recounted from {since:%d/%m/%Y}{' (every day)' if everything else ''}.")
