@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "quizzes",
+    "contests",
     "training",
     "reports",
 ]

@@ -25,7 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("quizzes/", include("quizzes.urls")),
-    path("contests/", include("quizzes.contests.urls")),
+    path("contests/", include("contests.urls")),
     path("training/", include("training.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

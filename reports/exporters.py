@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.exports import Table
 from accounts.models import Unit
 from accounts.privacy import mask_phone
-from quizzes.contests.models import Prize, PrizeKind, Round, Standing
+from contests.models import Prize, PrizeKind, Round, Standing
 from quizzes.models import AttemptQuestion
 from reports.people import non_participants, unfinished_training
 from reports.stats import Dashboard, Filters, coverages

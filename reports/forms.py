@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEntry, Unit, User
-from quizzes.contests.models import Contest
+from contests.models import Contest
 from reports.stats import Filters
 from training.models import Module
 

@@ -14,26 +14,3 @@ __all__ = [
     "QuestionStatus", "QuestionType", "Quiz", "QuizDrawRule", "QuizFixedQuestion", "QuizOverride",
     "ReviewPolicy", "ScoringRule", "Topic",
 ]
-
-# Contest models live in their own sub-package (quizzes/contests/); imported here, last, so that
-# Django registers them with this app and they can import the engine's models above.
-from quizzes.contests.models import (
-    Contest,
-    ContestAudience,
-    ContestStanding,
-    Prediction,
-    PredictionKind,
-    Prize,
-    PrizeCategory,
-    PrizeKind,
-    RankBucket,
-    Round,
-    Standing,
-    SuspicionFlag,
-    UnitStanding,
-)
-
-__all__ += [
-    "Contest", "ContestAudience", "ContestStanding", "Prediction", "PredictionKind", "Prize", "PrizeCategory",
-    "PrizeKind", "RankBucket", "Round", "Standing", "SuspicionFlag", "UnitStanding",
-]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from quizzes.contests.models import Contest
+from contests.models import Contest
 from reports.stats.answers import (
     MissedQuestion,
     TopicCell,

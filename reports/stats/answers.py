@@ -13,7 +13,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import Unit
-from quizzes.contests.models import Round
+from contests.models import Round
 from quizzes.models import Question, QuizDrawRule, Topic
 from reports.models import AnswerTally, AttemptTally
 from reports.stats.filters import Filters, percent, tallies_in

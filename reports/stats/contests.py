@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from quizzes.contests.models import Round
+from contests.models import Round
 from reports.stats.filters import Filters, percent, rounded, rounds_in_period, standings_in
 
 

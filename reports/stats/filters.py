@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Unit, User
 from accounts.roles import STAFF_ROLES
-from quizzes.contests.models import Contest, Round, Standing
+from contests.models import Contest, Round, Standing
 from quizzes.models import Quiz
 from reports.models import AnswerTally, AttemptTally
 from training.models import Module

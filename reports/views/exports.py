@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from accounts.exports import content_disposition, table_response
-from quizzes.contests.models import Round
+from contests.models import Round
 from reports import exporters, stats
 from reports.access import get_unit_for_user, reports_required, reports_root_for_user, scoped_unit
 from reports.forms import ReportFilterForm

@@ -59,7 +59,7 @@ def _analyze() -> None:
 def _setup():
     from django.utils import timezone
 
-    from quizzes.contests.models import Contest, Round
+    from contests.models import Contest, Round
     from quizzes.models import Audience, Quiz, QuizDrawRule, Topic
 
     now = timezone.now()
@@ -76,7 +76,7 @@ def _setup():
 def _measure(round_, runs: int, label: str) -> dict[str, tuple[float, int, list[str], float]]:
     from django.test import Client
 
-    from quizzes.contests.models import Standing
+    from contests.models import Standing
 
     contest = round_.contest
     # The person in the middle of the ranking: their rank needs the most buckets ahead.
@@ -147,7 +147,7 @@ def main() -> int:
               f"≤ {RATIO_TARGET:g} | {'YES' if windowed else 'none'} | "
               f"{small[name][3] * 1000:.0f} → {large[name][3] * 1000:.0f} |")
 
-    from quizzes.contests.services import round_close
+    from contests.services import round_close
 
     started = time.perf_counter()
     closed = round_close(round_=round_, now=round_.closes_at + timedelta(minutes=10))

@@ -48,7 +48,7 @@ def generate(*, people: int, units: int, per_person: int) -> dict:
 
     from accounts.models import Unit, UnitKind, User
     from accounts.roles import Role, ensure_roles
-    from quizzes.contests.models import Contest, Round
+    from contests.models import Contest, Round
     from quizzes.models import Question, Quiz, Topic
     from training.models import Assignment, Module, ModuleStatus
 

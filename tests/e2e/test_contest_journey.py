@@ -29,12 +29,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import ConsentPurpose, UnitKind, User
 from accounts.roles import Role
-from quizzes.contests.models import Prize, PrizeKind, Round, Standing
+from contests.models import Prize, PrizeKind, Round, Standing
+from tests.contests.helpers import make_contest, take
 from tests.e2e.conftest import PHONE_VIEWPORT
 from tests.e2e.helpers import PageWatch, check_page, label
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.quizzes.attempt_factories import make_question, make_quiz, make_topic
-from tests.quizzes.contests.helpers import make_contest, take
 
 
 def _scenario():

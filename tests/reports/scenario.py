@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from quizzes.contests.models import Contest, Round, Standing
+from contests.models import Contest, Round, Standing
 from quizzes.models import Attempt, AttemptQuestion, AttemptStatus, Question, Quiz, Topic
 from reports.tallies import tallies_update
 from training.models import Assignment, Certificate, Module, ModuleCompletion, ModuleStatus

@@ -169,7 +169,7 @@ def test_explanations_of_questions_an_open_round_can_draw_are_for_organisers_onl
 
     from django.utils import timezone
 
-    from quizzes.contests.models import Round
+    from contests.models import Round
     from quizzes.models import Question
 
     managers_page = manager_client.get(WEAK, PERIOD).content.decode()

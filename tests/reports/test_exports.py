@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import AuditEntry
-from quizzes.contests.models import Prize, PrizeKind, Standing
+from contests.models import Prize, PrizeKind, Standing
 from tests.reports.scenario import PERIOD
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import UnitKind
 from accounts.roles import Role
-from quizzes.contests.models import Standing
+from contests.models import Standing
 from quizzes.models import Attempt
 from reports.stats import Audience, Filters, dashboard
 from reports.tallies import tallies_update

@@ -90,10 +90,10 @@ def test_it_audits_assignments_deleted_in_bulk(admin_client, organiser, unit_a, 
 
 
 def test_it_audits_an_organiser_computing_a_rounds_suspicion_flags(organiser_client, organiser):
-    from tests.quizzes.contests.helpers import make_round
+    from tests.contests.helpers import make_round
 
     round_ = make_round()
     response = organiser_client.post(reverse("contests:flags_compute", args=[round_.pk]))
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="flag.compute")
-    assert (entry.actor, entry.object_type, entry.object_id) == (organiser, "quizzes.round", str(round_.pk))
+    assert (entry.actor, entry.object_type, entry.object_id) == (organiser, "contests.round", str(round_.pk))

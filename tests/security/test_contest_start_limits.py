@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from accounts.ratelimit import client_fingerprint
 from accounts.roles import Role
 from quizzes.models import Attempt
+from tests.contests.helpers import make_round
 from tests.factories import make_user
-from tests.quizzes.contests.helpers import make_round
 
 pytestmark = pytest.mark.django_db
 

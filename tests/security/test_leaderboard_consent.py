@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from accounts.models import UnitKind
 from accounts.roles import Role
-from quizzes.contests.services import round_close
+from contests.services import round_close
+from tests.contests.helpers import make_contest, make_round, take
 from tests.factories import make_unit, make_user
-from tests.quizzes.contests.helpers import make_contest, make_round, take
 
 pytestmark = pytest.mark.django_db
 

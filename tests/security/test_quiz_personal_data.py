@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import user_anonymise
 from quizzes.models import Attempt
+from tests.contests.helpers import make_round, take
 from tests.factories import make_user
-from tests.quizzes.contests.helpers import make_round, take
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,7 @@ def test_it_puts_the_persons_attempts_in_their_data_download(played):
     assert (entry["client_ip"], entry["client_fingerprint"]) == ("198.51.100.7", "f" * 32)
     # The prediction is the contests app's to give, in a section of its own (accounts.signals.personal_data).
     assert "contest_prediction" not in entry
+    assert [(p["attempt"], p["value"]) for p in data["contest_predictions"]] == [(attempt.pk, 17)]
     assert len(entry["answers"]) == 3 and "correct" not in json.dumps(entry["answers"])
 
 

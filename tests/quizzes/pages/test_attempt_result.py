@@ -74,9 +74,9 @@ def test_my_attempts_lists_them_with_a_pinned_number_of_queries(staff_a_client, 
         _finished(quiz, staff_a)
     start(quiz, staff_a)
     url = reverse("quizzes:attempt_list", args=[quiz.slug])
-    # session, user, quiz, the training modules' quiz gate, attempts, and the two permission
-    # look-ups of the page header; none per attempt.
-    with django_assert_num_queries(7):
+    # session, user, quiz, the quiz gates of training modules and contest rounds, attempts, and
+    # the two permission look-ups of the page header; none per attempt.
+    with django_assert_num_queries(8):
         response = staff_a_client.get(url)
     html = response.content.decode()
     assert html.count(reverse("quizzes:attempt_result", args=[quiz.attempts.get(number=1).pk])) == 1

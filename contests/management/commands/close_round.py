@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from contests.models import Round
+from contests.services import round_close
+from quizzes.services.errors import QuizError
+
+
+class Command(BaseCommand):
+    help = ("Compute a contest round's final ranking, prizes and snapshot (after the round has ended). "
+            "Running it again gives the same result and the same hash.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("contest", help="the contest's slug")
+        parser.add_argument("number", type=int, help="the round's number")
+
+    def handle(self, *args, contest: str, number: int, **options) -> None:
+        round_ = Round.objects.select_related("contest").filter(contest__slug=contest, number=number).first()
+        if round_ is None:
+            raise CommandError(f"No round {number} in a contest with the slug {contest!r}.")
+        try:
+            round_ = round_close(round_=round_)
+        except QuizError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"actual figure: {round_.actual_figure}")
+        self.stdout.write(f"participants: {round_.standings.count()}")
+        self.stdout.write(f"snapshot: {round_.snapshot_name}")
+        self.stdout.write(f"sha256: {round_.snapshot_sha256}")

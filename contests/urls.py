@@ -1,0 +1,26 @@
+from django.urls import path
+
+from contests import flag_views, views
+
+app_name = "contests"
+
+urlpatterns = [
+    path("", views.contest_list, name="contest_list"),
+    path("flags/", flag_views.flag_queue, name="flag_queue"),
+    path("flags/<int:pk>/", flag_views.flag_detail, name="flag_detail"),
+    path("rounds/<int:pk>/flags/compute/", flag_views.flags_compute, name="flags_compute"),
+    path("attempts/<int:pk>/submit/", views.round_submit, name="round_submit"),
+    path("attempts/<int:pk>/result/", views.round_result, name="round_result"),
+    path("<slug:slug>/", views.contest_detail, name="contest_detail"),
+    path("<slug:slug>/poster.pdf", views.contest_poster, name="poster"),
+    path("<slug:slug>/mine/", views.my_attempts, name="my_attempts"),
+    path("<slug:slug>/leaderboard/", views.overall_leaderboard, name="overall_leaderboard"),
+    path("<slug:slug>/rounds/<int:number>/start/", views.round_start, name="round_start"),
+    path("<slug:slug>/rounds/<int:number>/leaderboard/", views.leaderboard, name="leaderboard"),
+    path("<slug:slug>/rounds/<int:number>/units/", views.unit_leaderboard, name="unit_leaderboard"),
+    path("<slug:slug>/rounds/<int:number>/why/", views.why_ranked, name="why_ranked"),
+    path("<slug:slug>/rounds/<int:number>/winners/", views.winners, name="winners"),
+    path("<slug:slug>/rounds/<int:number>/snapshot.csv", views.snapshot, name="snapshot"),
+    path("<slug:slug>/rounds/<int:number>/participation/", views.participation, name="participation"),
+    path("<slug:slug>/rounds/<int:number>/close/", views.close_round, name="close_round"),
+]

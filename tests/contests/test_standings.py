@@ -1,0 +1,56 @@
+"""Standings kept by the attempt_finished signal: one row per person per round, the counted
+attempt by the quiz's scoring rule, unit and overall counters in step."""
+
+from datetime import timedelta
+
+import pytest
+
+from accounts.roles import Role
+from contests.models import ContestStanding, RankBucket, Standing, UnitStanding
+from contests.standings import provisional_rank
+from tests.contests.helpers import NOW, make_round, take
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_highest_score_counts_across_several_attempts(resident, village):
+    round_ = make_round(questions=3, attempts_allowed=None)
+    take(round_, resident, correct=1, seconds=30, prediction=10)
+    best = take(round_, resident, correct=3, seconds=50, prediction=20, started=NOW + timedelta(minutes=5))
+    take(round_, resident, correct=2, seconds=10, prediction=30, started=NOW + timedelta(minutes=10))
+    standing = Standing.objects.get()
+    assert (standing.attempt_id, standing.score, standing.prediction, standing.attempts_count) == (best.pk, 3, 20, 3)
+    unit = UnitStanding.objects.get(unit=village)
+    assert (unit.participants, unit.score_sum) == (1, 3)
+    overall = ContestStanding.objects.get()
+    assert (overall.rounds, overall.total_score, overall.total_duration_ms) == (1, 3, 50_000)
+    assert sum(RankBucket.objects.values_list("count", flat=True)) == 1
+
+
+def test_the_last_attempt_counts_when_the_quiz_says_so(resident):
+    round_ = make_round(questions=3, attempts_allowed=None, scoring_rule="last")
+    take(round_, resident, correct=3, seconds=30)
+    take(round_, resident, correct=1, seconds=30, started=NOW + timedelta(minutes=5))
+    assert Standing.objects.get().score == 1
+    assert UnitStanding.objects.get().score_sum == 1
+
+
+def test_provisional_rank_is_score_then_time_then_submission(village):
+    round_ = make_round(questions=3)
+    people = [make_user(role=Role.RESIDENT, unit=village) for _ in range(4)]
+    take(round_, people[0], correct=2, seconds=10)
+    take(round_, people[1], correct=3, seconds=40)
+    take(round_, people[2], correct=3, seconds=40.5, started=NOW - timedelta(minutes=1))
+    take(round_, people[3], correct=3, seconds=20)
+    ranks = {s.user_id: provisional_rank(s) for s in Standing.objects.all()}
+    assert ranks == {people[3].pk: 1, people[1].pk: 2, people[2].pk: 3, people[0].pk: 4}
+
+
+def test_a_person_s_rank_takes_two_queries(village, django_assert_num_queries):
+    round_ = make_round(questions=2)
+    for n in range(5):
+        take(round_, make_user(role=Role.RESIDENT, unit=village), correct=n % 3, seconds=10 + n)
+    standing = Standing.objects.order_by("score", "-duration_ms").first()
+    with django_assert_num_queries(2):
+        assert provisional_rank(standing) == 5
