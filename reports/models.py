@@ -42,13 +42,15 @@ class AnswerTally(models.Model):
     question had when drawn): the unit × topic table sums them per topic, the most missed
     questions per question."""
 
+    # One index, on (day, unit), which every read and every recount of a day goes through: an index
+    # per foreign key slowed both (a deleted unit, quiz or question is looked for by a scan).
     day = models.DateField(_("day"))
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+", db_index=False)
     is_staff_member = models.BooleanField(_("staff member"), default=False)
     # A question deleted since leaves the most missed questions (its answers no longer name it)
     # but its answers still count for their topic.
-    question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
     # The attempt's frozen topic id (AttemptQuestion.topic_id_snapshot): no foreign key, a topic
     # deleted later simply drops out of the table, as it does from the answers.
     topic_id = models.PositiveIntegerField(null=True)

@@ -97,14 +97,13 @@ def _recount(day: date) -> None:
                                                                    "question_id", "topic_id", "answers", "correct")
     if set(kept_attempts) == attempts and set(kept_answers) == answers:
         return  # nothing to write: no write lock taken
+    new_attempts = [AttemptTally(day=day, unit_id=u, quiz_id=z, is_staff_member=s, attempts=n)
+                    for u, z, s, n in attempts]
+    new_answers = [AnswerTally(day=day, unit_id=u, quiz_id=z, is_staff_member=s, question_id=q, topic_id=t,
+                               answers=n, correct=ok) for u, z, s, q, t, n, ok in answers]
     with transaction.atomic():
         _lock()
         AttemptTally.objects.filter(day=day).delete()
         AnswerTally.objects.filter(day=day).delete()
-        AttemptTally.objects.bulk_create(
-            [AttemptTally(day=day, unit_id=u, quiz_id=z, is_staff_member=s, attempts=n) for u, z, s, n in attempts],
-            batch_size=BATCH)
-        AnswerTally.objects.bulk_create(
-            [AnswerTally(day=day, unit_id=u, quiz_id=z, is_staff_member=s, question_id=q, topic_id=t, answers=n,
-                         correct=ok) for u, z, s, q, t, n, ok in answers],
-            batch_size=BATCH)
+        AttemptTally.objects.bulk_create(new_attempts, batch_size=BATCH)
+        AnswerTally.objects.bulk_create(new_answers, batch_size=BATCH)

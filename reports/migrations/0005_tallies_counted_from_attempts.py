@@ -35,9 +35,9 @@ class Migration(migrations.Migration):
                 ('topic_id', models.PositiveIntegerField(null=True)),
                 ('answers', models.PositiveIntegerField(default=0, verbose_name='answers')),
                 ('correct', models.PositiveIntegerField(default=0, verbose_name='correct answers')),
-                ('question', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='quizzes.question')),
-                ('quiz', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quizzes.quiz')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.unit')),
+                ('question', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='quizzes.question')),
+                ('quiz', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quizzes.quiz')),
+                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.unit')),
             ],
             options={
                 'verbose_name': 'answer tally',
