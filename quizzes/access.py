@@ -29,9 +29,3 @@ def quiz_available_to(quiz: Quiz, user) -> bool:
         return False
     return all(answer is not False for _receiver, answer in quiz_access.send(sender=Quiz, quiz=quiz, user=user))
 
-
-def register_quiz_gate(gate):
-    """Transitional, does nothing: the old quizzes/contests/integration.py imports it until
-    contests become an app of their own (issue 11); QuizzesConfig connects that package's gate to
-    quiz_access meanwhile. Delete with quizzes/contests/."""
-    return gate

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class QuizzesConfig(AppConfig):
     name = "quizzes"
-    verbose_name = _("Question bank, quizzes and contests")
+    verbose_name = _("Question bank and quizzes")
 
     def ready(self) -> None:
         from django.db.models.signals import post_save
