@@ -8,7 +8,7 @@ import threading
 from datetime import datetime
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -30,7 +30,8 @@ def _rows() -> list[set]:
             set(AnswerTally.objects.values_list("day", "unit_id", "quiz_id", "question_id", "answers", "correct"))]
 
 
-def test_simultaneous_updates_count_each_attempt_once(unit_a, monkeypatch):
+@pytest.mark.parametrize("locked", [True, False], ids=["locked", "control-without-the-lock"])
+def test_simultaneous_updates_count_each_attempt_once(unit_a, monkeypatch, locked):
     quiz = make_quiz_with_questions(5, attempts_allowed=None)
     moment = timezone.make_aware(datetime(2025, 3, 10, 9))
     for _ in range(4):
@@ -39,16 +40,16 @@ def test_simultaneous_updates_count_each_attempt_once(unit_a, monkeypatch):
     expected = _rows()
     AttemptTally.objects.update(attempts=99)  # so that a lost replacement would show
 
-    # Every update has counted before any writes: their transactions overlap.
-    counted = threading.Barrier(UPDATES, timeout=10)
-    real = tallies._counted
+    # The updates take the lock together, each having counted: their transactions overlap.
+    together = threading.Barrier(UPDATES, timeout=10)
+    real = tallies._lock
 
-    def counted_together(since):
-        result = real(since)
-        counted.wait()
-        return result
+    def lock_together() -> None:
+        together.wait()
+        if locked:
+            real()
 
-    monkeypatch.setattr(tallies, "_counted", counted_together)
+    monkeypatch.setattr(tallies, "_lock", lock_together)
 
     def update() -> None:
         try:
@@ -56,6 +57,12 @@ def test_simultaneous_updates_count_each_attempt_once(unit_a, monkeypatch):
         finally:
             connection.close()  # the thread's own connection: the test database is dropped at the end
 
+    if not locked:
+        # The control: a day's rows deleted by two updates at once, then written by both (the
+        # unique attempt tally refuses the second, or the answers are there twice).
+        with pytest.raises(IntegrityError):
+            in_parallel(*[update] * UPDATES)
+        return
     in_parallel(*[update] * UPDATES)
     assert _rows() == expected
     assert sum(AttemptTally.objects.values_list("attempts", flat=True)) == 4
