@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import audit_log
@@ -113,7 +113,7 @@ def attempt_submit_with_prediction(*, attempt: Attempt, round_: Round, predictio
     # period: the actual figure may be computed at any moment after the close.
     if round_.is_final or round_.has_ended(now):
         raise RoundClosed()
-    Prediction.objects.bulk_create([Prediction(attempt=attempt, value=value, created_at=now)], ignore_conflicts=True)
+    _prediction_keep(attempt=attempt, value=value, now=now)
     if not attempt.is_open:
         standing_take_prediction(round_=round_, attempt=attempt)
         return attempt
@@ -123,6 +123,18 @@ def attempt_submit_with_prediction(*, attempt: Attempt, round_: Round, predictio
         # grading may have missed the guess.
         standing_take_prediction(round_=round_, attempt=graded)
     return graded
+
+
+def _prediction_keep(*, attempt: Attempt, value: int, now: datetime) -> None:
+    """Record the guess unless the attempt has one already: a prediction, once given, stays."""
+    if hasattr(attempt, "contest_prediction"):
+        return
+    try:
+        Prediction.objects.create(attempt=attempt, value=value, created_at=now)
+    except IntegrityError:
+        # Another post of the same form recorded its guess first. The page runs in autocommit
+        # (each statement its own transaction), so the refused insert leaves nothing behind.
+        pass
 
 
 def round_close(*, round_: Round, actor: User | None = None, now: datetime | None = None) -> Round:

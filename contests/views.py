@@ -72,8 +72,8 @@ def _get_organised_round_for_user(request: HttpRequest, slug: str, number: int) 
 def _get_contest_attempt_for_user(request: HttpRequest, pk: int) -> tuple[Attempt, Round]:
     """The person's own attempt at a contest round; anybody else's, or a non-contest attempt, is
     a 404 so attempt ids cannot be probed."""
-    attempt = get_object_or_404(Attempt.objects.select_related(*(f"quiz__{name}" for name in QUIZ_ROUND)),
-                                pk=pk, user=request.user)
+    attempts = Attempt.objects.select_related("contest_prediction", *(f"quiz__{name}" for name in QUIZ_ROUND))
+    attempt = get_object_or_404(attempts, pk=pk, user=request.user)
     round_ = Round.objects.for_quiz(attempt.quiz)
     if round_ is None:
         raise Http404
