@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -129,12 +130,10 @@ def _prediction_keep(*, attempt: Attempt, value: int, now: datetime) -> None:
     """Record the guess unless the attempt has one already: a prediction, once given, stays."""
     if hasattr(attempt, "contest_prediction"):
         return
-    try:
+    # Another post of the same form may have recorded its guess first. The page runs in
+    # autocommit (each statement its own transaction), so the refused insert leaves nothing behind.
+    with suppress(IntegrityError):
         Prediction.objects.create(attempt=attempt, value=value, created_at=now)
-    except IntegrityError:
-        # Another post of the same form recorded its guess first. The page runs in autocommit
-        # (each statement its own transaction), so the refused insert leaves nothing behind.
-        pass
 
 
 def round_close(*, round_: Round, actor: User | None = None, now: datetime | None = None) -> Round:
