@@ -14,8 +14,17 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry, User
 from accounts.roles import Role
-from contests.models import Contest, ContestStanding, Prediction, Prize, RankBucket, Round, Standing, SuspicionFlag
-from contests.models import UnitStanding
+from contests.models import (
+    Contest,
+    ContestStanding,
+    Prediction,
+    Prize,
+    RankBucket,
+    Round,
+    Standing,
+    SuspicionFlag,
+    UnitStanding,
+)
 from quizzes.models import AttemptStatus
 from tests.factories import make_unit, make_user
 from tests.quizzes.attempt_factories import make_quiz_with_questions, start
