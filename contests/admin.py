@@ -1,6 +1,6 @@
 """Django admin for contests: a first version of the organiser's contest and round editor.
-A round points at a quiz (create it in Quizzes with a slug starting "contest-", with its draw
-rules, time limit, attempts and scoring rule). Changes are audited; standings are read-only."""
+A round points at a quiz of its own (create it in Quizzes, with its draw rules, time limit,
+attempts and scoring rule; any slug). Changes are audited; standings are read-only."""
 
 from __future__ import annotations
 

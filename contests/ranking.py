@@ -27,6 +27,7 @@ from contests.models import (
     PrizeKind,
     Round,
     Standing,
+    SuspicionFlag,
     UnitStanding,
 )
 from contests.standings import display_name, display_unit
@@ -127,10 +128,8 @@ def unit_results(round_: Round) -> list[UnitResult]:
 def prizes_award(round_: Round) -> list[Prize]:
     """Rebuild the round's prize list from the final ranking, leaving out people whose
     suspicion flag an organiser confirmed."""
-    from contests.suspicion import confirmed_user_ids
-
     contest = round_.contest
-    flagged = confirmed_user_ids(round_)
+    flagged = SuspicionFlag.objects.confirmed_user_ids(round_)
     Prize.objects.filter(round=round_).delete()
     organising_paths = list(Unit.objects.filter(pk__in=contest.organising_units.all()).values_list("path", flat=True))
     prizes: list[Prize] = []

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from accounts.audit import audit_log
 from accounts.models import User
-from accounts.ratelimit import client_fingerprint  # noqa: F401 (moved beside client_ip; old import kept)
 from contests.models import FlagStatus, Round, Standing, SuspicionFlag, SuspicionKind
+from contests.ranking import prizes_award
 from quizzes.models import AttemptQuestion
 
 # Two attempts with the same answers are "near-identical in timing" when every question was
@@ -192,19 +192,11 @@ def round_flags_compute(*, round_: Round, now: datetime | None = None) -> dict[s
     return counts
 
 
-def confirmed_user_ids(round_: Round) -> set[int]:
-    """The people a confirmed flag keeps out of the round's prizes."""
-    return set(SuspicionFlag.objects.filter(round=round_, status=FlagStatus.CONFIRMED)
-               .values_list("user_id", flat=True))
-
-
 def flag_decide(*, flag: SuspicionFlag, actor: User, confirm: bool, reason: str,
                 now: datetime | None = None) -> SuspicionFlag:
     """Confirm (no prize for the person in this round) or clear a flag, with the reason, in the
     audit log. When the round's prizes are already awarded they are rebuilt at once, so the
     winners list always honours the decisions (rebuilding twice gives the same list)."""
-    from contests.ranking import prizes_award
-
     now = now or timezone.now()
     reason = reason.strip()
     if not reason:

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from accounts.models import AuditEntry
+from accounts.ratelimit import client_fingerprint
 from accounts.roles import Role
 from contests.models import FlagStatus, Prize, PrizeKind, SuspicionFlag, SuspicionKind
 from contests.services import attempt_submit_with_prediction, round_close, round_enter
 from contests.suspicion import (
-    client_fingerprint,
     detect_fast_perfect,
     detect_same_answers,
     detect_shared_device,
