@@ -95,8 +95,11 @@ def standing_refresh(*, attempt: Attempt, round_: Round) -> Standing | None:
 
 
 def _contest_totals_write(round_: Round, user_id: int, mine: list[Standing]) -> None:
-    """The person's overall row, from their standings in the contest (one upsert). Rounds of a
-    contest follow each other, so two of one person's rounds are not graded at the same moment."""
+    """The person's overall row, from their standings in the contest (one upsert), so it is right
+    again after each of their submits. Two of one person's attempts graded at the same moment in
+    two rounds of a contest (rounds follow each other, so only where they overlap) could on
+    PostgreSQL leave it without the other's new standing until their next submit; SQLite runs
+    one writer at a time."""
     ContestStanding.objects.bulk_create(
         [ContestStanding(contest_id=round_.contest_id, user_id=user_id, rounds=len(mine),
                          total_score=sum(s.score for s in mine), total_duration_ms=sum(s.duration_ms for s in mine))],
