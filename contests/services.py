@@ -23,7 +23,7 @@ from contests.errors import (
     TooYoung,
     WrongAudience,
 )
-from contests.models import ContestAudience, Prediction, Prize, Round, Standing
+from contests.models import ContestAudience, Prediction, Round, Standing
 from contests.ranking import actual_figure, final_ranks_compute, prizes_award, snapshot_write
 from contests.standings import standing_take_prediction
 from contests.suspicion import round_flags_compute
@@ -171,7 +171,3 @@ def round_close(*, round_: Round, actor: User | None = None, now: datetime | Non
                   data={"actual_figure": actual, "participants": Standing.objects.filter(round=round_).count(),
                         "prizes": len(prizes), "open_flags": flags, "sha256": digest, "previous_sha256": previous_hash})
     return round_
-
-
-def winners(round_: Round) -> list[Prize]:
-    return list(Prize.objects.filter(round=round_).select_related("standing__user", "unit"))
