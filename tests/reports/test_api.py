@@ -1,10 +1,13 @@
 """Read-only report endpoints: same figures as the dashboard, scoped the same way, every error
 in the API's one shape."""
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from reports.models import TallyUpdate
 from tests.reports.scenario import PERIOD
 
 UNITS = reverse("reports_api:units")
@@ -33,6 +36,8 @@ def test_unit_statistics(organiser, scenario):
 def test_weak_topics(organiser, scenario):
     data = _client(organiser).get(WEAK, PERIOD).json()
     assert [t["name"] for t in data["topics"]] == ["T1 Nghị quyết 76", "T2 Dịch vụ công"]
+    # As of the last count of the tallies (local time, as every date-time of the API).
+    assert datetime.fromisoformat(data["counted_at"]) == TallyUpdate.objects.get().counted_at
     village = next(u for u in data["units"] if u["unit"] == "Thôn Một")
     assert [(c["rate"], c["weak"]) for c in village["cells"]] == [("75.0", False), ("25.0", True)]
     assert [c["rate"] for c in data["totals"]] == ["75.0", "50.0"]
