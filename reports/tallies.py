@@ -53,7 +53,7 @@ def tallies_update(*, everything: bool = False, now: datetime | None = None) -> 
     now = now or timezone.now()
     last = tallies_counted_at()
     if everything or last is None:
-        finished = Attempt.objects.finished().values_list("submitted_at", flat=True)
+        finished = Attempt.objects.finished().filter(submitted_at__isnull=False).values_list("submitted_at", flat=True)
         days = sorted({tally_day(moment) for moment in finished.iterator(chunk_size=BATCH)})
         with transaction.atomic():
             _lock()
