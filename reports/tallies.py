@@ -75,7 +75,8 @@ def _lock() -> None:
     TallyUpdate.objects.select_for_update().get_or_create(pk=1)
 
 
-def _midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
+    """Where a day starts: midnight in the site's time zone (a period ends at the next one)."""
     return timezone.make_aware(datetime(day.year, day.month, day.day), timezone.get_default_timezone())
 
 
@@ -83,8 +84,8 @@ def _recount(day: date) -> None:
     """Count one local day's finished attempts and answers, and replace its rows if they differ."""
     # Attempts without a unit are dropped here rather than in the query: on SQLite the condition
     # would make it read the attempts through the unit index, one by one.
-    finished = Attempt.objects.finished().filter(submitted_at__gte=_midnight(day),
-                                                 submitted_at__lt=_midnight(day + timedelta(days=1)))
+    finished = Attempt.objects.finished().filter(submitted_at__gte=local_midnight(day),
+                                                 submitted_at__lt=local_midnight(day + timedelta(days=1)))
     attempts = {row for row in finished.values_list("unit_id", "quiz_id", "is_staff_member")
                 .annotate(n=Count("pk")).order_by() if row[0] is not None}
     answers = {row for row in AttemptQuestion.objects.filter(attempt__in=finished)

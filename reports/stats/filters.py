@@ -9,13 +9,13 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import Unit, User
 from accounts.roles import STAFF_ROLES
 from contests.models import Contest, Round, Standing
 from quizzes.models import Quiz
 from reports.models import AnswerTally, AttemptTally
+from reports.tallies import local_midnight
 from training.models import Module
 
 # Path segments are the primary key on six digits and a slash (accounts.models.Unit.save).
@@ -41,12 +41,12 @@ class Filters:
 
     @property
     def start(self) -> datetime:
-        return _midnight(self.date_from)
+        return local_midnight(self.date_from)
 
     @property
     def end(self) -> datetime:
         """Exclusive: midnight after the last day."""
-        return _midnight(self.date_to + timedelta(days=1))
+        return local_midnight(self.date_to + timedelta(days=1))
 
     @property
     def days(self) -> int:
@@ -56,10 +56,6 @@ class Filters:
         """The period of the same length just before this one."""
         return replace(self, date_from=self.date_from - timedelta(days=self.days),
                        date_to=self.date_from - timedelta(days=1))
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day), timezone.get_default_timezone())
 
 
 def percent(part: float, whole: float, places: str = "0.1") -> Decimal | None:
