@@ -38,8 +38,10 @@ run: $(VENV)/.installed messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py load_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py update_report_tallies
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (scripts/dev-cron.sh runs the cron jobs beside it)"
+	@bash scripts/dev-cron.sh $(PY) & cron=$$!; trap 'kill $$cron 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
