@@ -118,10 +118,9 @@ def phase(name: str, cfg: dict, out: Path) -> None:
     import django
 
     django.setup()
+    import journeys_seed
     from django.core.management import call_command
     from django.db import connection
-
-    import journeys_seed
 
     started = time.monotonic()
     if not os.environ.get("BENCH_STATIC_ROOT"):

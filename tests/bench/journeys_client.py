@@ -87,8 +87,8 @@ class Page:
                 continue
             a = attrs(raw)
             if tag == "form":
-                form = Form(action=urljoin(self.url, a.get("action") or self.url), method=a.get("method", "get").lower(),
-                            attrs=a)
+                form = Form(action=urljoin(self.url, a.get("action") or self.url),
+                            method=a.get("method", "get").lower(), attrs=a)
                 self.forms.append(form)
             elif tag == "fieldset" and "hx-post" in a:
                 question = Question(post=urljoin(self.url, a["hx-post"]), vals=_json_dict(a.get("hx-vals", "{}")),
@@ -131,9 +131,9 @@ class Page:
     def post_form(self, action_prefix: str | None = None) -> Form:
         """The first POST form (optionally: whose action starts with this path)."""
         for form in self.forms:
-            if form.method == "post" and (action_prefix is None or urlsplit(form.action).path.startswith(action_prefix)):
-                if "logout" not in form.action and "i18n" not in form.action:
-                    return form
+            wanted = action_prefix is None or urlsplit(form.action).path.startswith(action_prefix)
+            if form.method == "post" and wanted and "logout" not in form.action and "i18n" not in form.action:
+                return form
         raise JourneyError(f"{self.url}: no POST form{' to ' + action_prefix if action_prefix else ''}")
 
     def link(self, path_prefix: str, query: str = "") -> str:

@@ -22,7 +22,7 @@ import aiohttp
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from journeys_client import Browser, JourneyError, Page, Recorder  # noqa: E402
+from journeys_client import Browser, JourneyError, Page, Recorder
 
 CHANGE_MIND = 0.1  # a resident changes one answer in ten (the last acknowledged answer must stay)
 
@@ -139,8 +139,9 @@ class Person:
                                           data=form.fields, referer=page.url,
                                           headers=self.b.htmx_headers(page, "lesson-progress"))
             fragment.url = page.url
-            following = [link for link in fragment.links if urlsplit(link).path.startswith(u["module"])
-                         and urlsplit(link).path != urlsplit(page.url).path and link.rstrip("/") != u["module"].rstrip("/")]
+            here = {urlsplit(page.url).path, u["module"]}
+            following = [link for link in fragment.links
+                         if urlsplit(link).path.startswith(u["module"]) and urlsplit(link).path not in here]
             if not following:
                 break
             lesson = following[0]
@@ -255,8 +256,8 @@ def summary(samples, started: float, ended: float) -> dict:
 class Meter:
     """CPU seconds of the load tool itself and of gunicorn (master and workers) over a phase."""
 
-    def __init__(self, server_pid: int) -> None:
-        self.server = psutil.Process(server_pid)
+    def __init__(self, server_pid: int, recorder: Recorder) -> None:
+        self.server, self.recorder = psutil.Process(server_pid), recorder
 
     def _server_cpu(self) -> float:
         total = 0.0
@@ -278,6 +279,7 @@ class Meter:
         wall = time.monotonic() - self.t0
         tool, server = usage.ru_utime + usage.ru_stime - self.tool0, self._server_cpu() - self.server0
         self.result = {"wall_s": round(wall, 1), "tool_cpu_s": round(tool, 2), "tool_cores": round(tool / wall, 2),
+                       "server_cpu_ms_per_request": round(1000 * server / max(1, len(self.recorder.samples)), 1),
                        "server_cpu_s": round(server, 2), "server_cores": round(server / wall, 2),
                        "load_average": [round(x, 2) for x in os.getloadavg()]}
 
@@ -347,11 +349,17 @@ async def surge(run: Run, count: int, window: float) -> dict:
         except (JourneyError, Stop) as exc:
             run.recorder.error(f"surge: {exc}")
 
-    await asyncio.gather(*(one(random.uniform(0, window)) for _ in range(count)))
+    # Bounded: past the window and two request timeouts the people still waiting are given up
+    # (their requests cancelled), so that a server far below the surge does not stretch the run.
+    tasks = [asyncio.create_task(one(random.uniform(0, window))) for _ in range(count)]
+    _done, waiting = await asyncio.wait(tasks, timeout=window + 2 * run.plan["run"]["request_timeout"])
+    for task in waiting:
+        task.cancel()
+    await asyncio.gather(*waiting, return_exceptions=True)
     ended = time.monotonic()
     result = summary(run.recorder.samples, started, ended)
     result.update(count=count, window_s=window, started=len(run.started),
-                  started_within_window=sum(1 for t in run.started if t - started <= window),
+                  started_within_window=sum(1 for t in run.started if t - started <= window), given_up=len(waiting),
                   last_start_s=round(max(run.started) - started, 1) if run.started else None,
                   logins_per_s=result["steps"].get("resident: login", {}).get("n", 0) / (ended - started))
     return result
@@ -369,12 +377,12 @@ async def main(plan: dict, out: Path) -> None:
     async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar(),
                                      auto_decompress=True) as session:
         run = Run(plan, session)
-        with Meter(plan["server_pid"]) as whole:
+        with Meter(plan["server_pid"], run.recorder) as whole:
             await hello(run, 1)  # warm-up: both workers have served, templates are compiled
-            with Meter(plan["server_pid"]) as m:
+            with Meter(plan["server_pid"], run.recorder) as m:
                 results["hello"] = await hello(run, cfg["hello_seconds"])
             results["hello"]["cpu"] = m.result
-            with Meter(plan["server_pid"]) as m:
+            with Meter(plan["server_pid"], run.recorder) as m:
                 results["logins"] = await logins(run, cfg["login_seconds"])
             results["logins"]["cpu"] = m.result
             results["levels"] = []
@@ -383,7 +391,7 @@ async def main(plan: dict, out: Path) -> None:
             while level and len(tried) < cfg["max_levels"]:
                 counts = {"resident": level, "civil servant": max(1, round(level * cfg["staff_ratio"])),
                           "organiser": cfg["organisers"]}
-                with Meter(plan["server_pid"]) as m:
+                with Meter(plan["server_pid"], run.recorder) as m:
                     step = await people(run, counts, cfg["level_seconds"], cfg["think"], once=cfg["once"],
                                         poll=cfg["organiser_poll"])
                 step.update(level=level, people=counts, cpu=m.result, passed=passes(step, cfg["p95_target_ms"]),
@@ -393,11 +401,14 @@ async def main(plan: dict, out: Path) -> None:
                       f"{step['errors']} errors, {step['rps']:.0f} req/s, server {m.result['server_cores']} cores, "
                       f"tool {m.result['tool_cores']} cores", flush=True)
                 tried[level] = step["passed"]
-                good, bad = (max(good, level), bad) if step["passed"] else (good, level if bad is None else min(bad, level))
+                if step["passed"]:
+                    good = max(good, level)
+                else:
+                    bad = level if bad is None else min(bad, level)
                 level = next_level(cfg["levels"], tried, good, bad)
                 await asyncio.sleep(2)  # the queue drains between levels
             results["best_level"] = max((lv for lv, ok in tried.items() if ok), default=0)
-            with Meter(plan["server_pid"]) as m:
+            with Meter(plan["server_pid"], run.recorder) as m:
                 results["surge"] = await surge(run, cfg["surge"], cfg["surge_window"])
             results["surge"]["cpu"] = m.result
         results["tool"] = whole.result

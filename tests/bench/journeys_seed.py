@@ -7,12 +7,11 @@ Run with the project's venv, after django.setup() with the bench's settings and 
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-PASSWORD = "Do-hieu-nang-2025"  # noqa: S105 (bench accounts on a throwaway database)
+PASSWORD = "Do-hieu-nang-2025"
 CONTEST_SLUG = "do-hanh-trinh"
 MODULE_SLUG = "do-hanh-trinh-hoc-phan"
 CONTEST_QUESTIONS, BANK_QUESTIONS = 20, 60
