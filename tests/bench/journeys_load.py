@@ -99,9 +99,10 @@ class Person:
         await self.think()
         started = await self.b.fetch(self.step("start"), "POST", page.post_form().action,
                                      data=page.post_form().fields, referer=page.url, expect=(302,))
+        if surge:  # started: the attempt exists and its deadline runs
+            self.run.started.append(time.monotonic())
         page = await self.b.follow(started, self.step("attempt page"))
         if surge:
-            self.run.started.append(time.monotonic())
             return
         left = await self.answer_pages(page, "", lambda q: self.rng.choice(q.choices))
         # Save and review → the engine's submit page → the contest's (the prediction first).
@@ -247,9 +248,13 @@ def summary(samples, started: float, ended: float) -> dict:
         table[name] = {"n": len(group), "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95),
                        "max_ms": max(ms), "errors": sum(1 for s in group if s.error),
                        "server_errors": sum(1 for s in group if s.status >= 500)}
-    pages = [s.seconds * 1000 for s in samples if s.step != "static"]
+    # The target's p95 leaves out static files and the login POSTs: a login is ~320 ms of PBKDF2 by
+    # itself (another issue changes the hasher); its latency has its own line in every table.
+    pages = [s.seconds * 1000 for s in samples if s.step != "static" and not s.step.endswith(": login")]
+    with_logins = [s.seconds * 1000 for s in samples if s.step != "static"]
     return {"requests": len(samples), "rps": len(samples) / max(ended - started, 1e-9),
-            "p95_ms": percentile(pages, 95), "errors": sum(1 for s in samples if s.error),
+            "p95_ms": percentile(pages, 95), "p95_with_logins_ms": percentile(with_logins, 95),
+            "errors": sum(1 for s in samples if s.error),
             "server_errors": sum(1 for s in samples if s.status >= 500), "steps": table}
 
 
@@ -349,10 +354,10 @@ async def surge(run: Run, count: int, window: float) -> dict:
         except (JourneyError, Stop) as exc:
             run.recorder.error(f"surge: {exc}")
 
-    # Bounded: past the window and two request timeouts the people still waiting are given up
+    # Bounded: past the window and one request timeout the people still waiting are given up
     # (their requests cancelled), so that a server far below the surge does not stretch the run.
     tasks = [asyncio.create_task(one(random.uniform(0, window))) for _ in range(count)]
-    _done, waiting = await asyncio.wait(tasks, timeout=window + 2 * run.plan["run"]["request_timeout"])
+    _done, waiting = await asyncio.wait(tasks, timeout=window + run.plan["run"]["request_timeout"])
     for task in waiting:
         task.cancel()
     await asyncio.gather(*waiting, return_exceptions=True)
