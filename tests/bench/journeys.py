@@ -211,10 +211,15 @@ def main() -> int:
     parser.add_argument("--levels", type=lambda s: [int(x) for x in s.split(",")], default=[10, 20, 40, 80, 160],
                         help="resident levels tried in turn until one fails, then bisected (default 10,20,40,80,160)")
     parser.add_argument("--p95", type=float, default=300, help="p95 target, ms (default 300)")
+    parser.add_argument("--report", type=Path, help="print the report of an earlier run's JSON, and stop")
     parser.add_argument("--phase", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     cfg = _config(args)
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        print(report(saved["results"], saved["config"], args.report.stem, saved["uptime"], saved.get("seconds", 0)))
+        return 0
     if args.phase:
         phase(args.phase, cfg, args.out)
         return 0
@@ -245,8 +250,9 @@ def main() -> int:
     out_dir.mkdir(exist_ok=True)
     name = f"journeys{'-smoke' if args.smoke else ''}-{stamp}"
     (out_dir / f"{name}.md").write_text(text)
-    (out_dir / f"{name}.json").write_text(json.dumps({"config": cfg, "uptime": uptime, "results": all_results},
-                                                      indent=2))
+    (out_dir / f"{name}.json").write_text(json.dumps(
+        {"config": cfg, "uptime": uptime, "seconds": round(time.monotonic() - started), "results": all_results},
+        indent=2))
     print(f"written to bench-results/{name}.md and .json")
     problems = {db: (["the phase crashed"] if r is None else failures(r, args.smoke)) for db, r in all_results.items()}
     for database, reasons in problems.items():

@@ -8,6 +8,7 @@ Runs in the load tool's own venv (var/bench-venv: aiohttp), never imports the pr
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 import time
@@ -232,6 +233,9 @@ class Browser:
                     self._keep_cookie(raw)
         except (aiohttp.ClientError, TimeoutError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:200]
+        except asyncio.CancelledError:  # the person was given up while waiting: a failed request too
+            self.recorder.samples.append(Sample(step, started, time.perf_counter() - started, 0, "given up"))
+            raise
         seconds = time.perf_counter() - started
         if not error and status not in expect:
             error = f"HTTP {status}, expected {expect}"
