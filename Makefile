@@ -9,7 +9,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 # System tools are installed with apt on CI, or when asked (make run INSTALL_SYSTEM=1).
 CAN_APT := $(if $(or $(CI),$(INSTALL_SYSTEM)),yes,)
 
-.PHONY: run test lint test-pg test-e2e test-api-schema bench ci system-deps messages clean
+.PHONY: run test lint test-pg test-e2e test-api-schema bench bench-journeys bench-journeys-smoke ci system-deps messages clean
 
 $(VENV)/.system-ok:
 	@if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then \
@@ -83,8 +83,27 @@ test-e2e: $(VENV)/.installed-e2e node_modules/.installed messages
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -q -p no:cacheprovider -o addopts="--strict-markers" \
 	  --screenshot=only-on-failure --output=tests/e2e/screenshots/failures
 
-bench: $(VENV)/.installed-dev messages
+bench: $(VENV)/.installed-dev messages bench-journeys
 	$(PY) tests/bench/run.py
+
+# People's journeys through the pages (tests/bench/journeys.py): residents, civil servants and
+# organisers as a phone's browser, on SQLite then on a throwaway PostgreSQL (~15 minutes). The
+# load tool runs in a venv of its own (var/bench-venv, requirements-bench.txt).
+BENCH_VENV := var/bench-venv
+$(BENCH_VENV)/.installed: requirements-bench.txt $(VENV)/.system-ok
+	@[ -x $(BENCH_VENV)/bin/python ] || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
+bench-journeys: $(VENV)/.installed $(BENCH_VENV)/.installed messages
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends postgresql >/dev/null; \
+	  else echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' and try again."; exit 1; fi; fi
+	$(PY) tests/bench/journeys.py $(JOURNEYS_ARGS)
+
+# A few people of each kind for a few seconds, SQLite only (< 1 minute): 0 errors, 0 lost answers.
+bench-journeys-smoke: $(VENV)/.installed $(BENCH_VENV)/.installed messages
+	$(PY) tests/bench/journeys.py --smoke
 
 # The REST API fuzzed against its own OpenAPI schema by schemathesis, on a running gunicorn with the
 # demo data (scripts/api_schema.py). Schemathesis lives in a venv of its own (requirements-ci.txt).
