@@ -21,29 +21,18 @@ VILLAGES = 10
 
 
 def _project() -> SimpleNamespace:
-    """The models and helpers the bench needs, wherever they live now."""
+    """The models and helpers the bench needs."""
     from django.contrib.auth.hashers import make_password
     from django.urls import reverse
 
     from accounts.models import Unit, UnitKind, User
     from accounts.roles import Role, ensure_roles
+    from contests import models as contest_models
     from quizzes import models as quiz_models
     from training import models as training_models
-
-    try:  # contests are moving from quizzes/contests/ to a top-level app
-        from contests import models as contest_models
-    except ImportError:
-        from quizzes.contests import models as contest_models
-    try:
-        from contests.integration import CONTEST_QUIZ_PREFIX as prefix
-    except ImportError:
-        try:
-            from quizzes.contests.integration import CONTEST_QUIZ_PREFIX as prefix
-        except ImportError:  # the slug rule is gone: any slug will do, this one still reads well
-            prefix = "contest-"
     return SimpleNamespace(make_password=make_password, reverse=reverse, Unit=Unit, UnitKind=UnitKind, User=User,
                            Role=Role, ensure_roles=ensure_roles, q=quiz_models, t=training_models,
-                           c=contest_models, quiz_prefix=prefix)
+                           c=contest_models)
 
 
 def _phones(prefix: str, count: int) -> list[str]:
@@ -113,7 +102,7 @@ def seed(*, residents: int, staff: int, organisers: int, root: Path) -> dict:
         _questions(p, contest_topic, BANK_QUESTIONS, p.q.Audience.BOTH)
         opens, closes = now - timedelta(days=1), now + timedelta(days=6)
         round_quiz = p.q.Quiz.objects.create(
-            slug=f"{p.quiz_prefix}{CONTEST_SLUG}-tuan-1", title="Đo hành trình — Tuần thi 1",
+            slug=f"{CONTEST_SLUG}-tuan-1", title="Đo hành trình — Tuần thi 1",
             audience=p.q.Audience.PUBLIC, time_limit_seconds=3600, attempts_allowed=3,
             scoring_rule=p.q.ScoringRule.HIGHEST, review_policy=p.q.ReviewPolicy.AFTER_CLOSE, pass_mark_percent=0,
             opens_at=opens, closes_at=closes)
