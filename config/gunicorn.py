@@ -5,8 +5,7 @@
 The application is loaded once in the master and its objects frozen out of the garbage collector
 before the workers are forked. A worker's collections then walk only what its requests allocate,
 not the whole of Django, and the shared pages stay shared (a collection would otherwise write to
-every object it visits). Grading a 20-question attempt, which builds a few dozen model instances,
-took a fifth less time with it (tests/bench/run.py).
+every object it visits).
 """
 
 import gc
