@@ -23,7 +23,7 @@ from contests.errors import (
     TooYoung,
     WrongAudience,
 )
-from contests.models import ContestAudience, Prediction, Round, Standing
+from contests.models import Prediction, Round, Standing
 from contests.ranking import actual_figure, final_ranks_compute, prizes_award, snapshot_write
 from contests.standings import standing_take_prediction
 from contests.suspicion import round_flags_compute
@@ -41,9 +41,7 @@ def _start_limit() -> tuple[int, int]:
 def round_eligibility_check(*, round_: Round, user: User) -> None:
     """Raise the reason this person may not take part in the round's contest (audience, age)."""
     contest = round_.contest
-    staff = is_staff_member(user)
-    if (contest.audience == ContestAudience.RESIDENTS and staff) or (
-            contest.audience == ContestAudience.STAFF and not staff):
+    if not contest.admits(staff=is_staff_member(user)):
         raise WrongAudience()
     if contest.min_age:
         if not user.birth_year:
