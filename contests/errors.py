@@ -50,6 +50,13 @@ class InvalidPrediction(QuizError):
     default_message = _("The prediction must be a whole number from 0 to 10,000,000.")
 
 
+class PredictionTooLate(QuizError):
+    code = "prediction_too_late"
+    status = 409
+    default_message = _("This attempt is already submitted: the prediction is given with the submit and cannot be "
+                        "added or changed afterwards.")
+
+
 class RoundNotEnded(QuizError):
     code = "round_not_ended"
     status = 409
@@ -63,7 +70,10 @@ OVERLAP_TEXT_CHARS = 60
 
 def _short(text: str) -> str:
     words = " ".join(text.split())
-    return words if len(words) <= OVERLAP_TEXT_CHARS else words[: OVERLAP_TEXT_CHARS - 1].rstrip() + "…"
+    if len(words) <= OVERLAP_TEXT_CHARS:
+        return words
+    cut = words[:OVERLAP_TEXT_CHARS]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut[:-1]).rstrip(" ,;:") + "…"  # at a word's end
 
 
 def questions_listed(questions: list) -> str:

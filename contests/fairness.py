@@ -97,10 +97,11 @@ def review_withheld(sender, attempt: Attempt, user: User, question_ids: frozense
     """answer_review_withheld: the attempt's questions that are in the pool of a live contest this
     person can take, one Withheld per contest (its name and when its last round closes). Any
     attempt: a module quiz sharing the bank, another contest's round, this contest's own round."""
-    if not question_ids:
+    pools = live_pools() if question_ids else []
+    if not pools:
         return []
-    staff = is_staff_member(user)
-    pools = [pool for pool in live_pools() if pool.contest.admits(staff=staff)]
+    staff = is_staff_member(user)  # asked only now: it reads the person's groups
+    pools = [pool for pool in pools if pool.contest.admits(staff=staff)]
     withheld = []
     for pool in pools:
         ids = frozenset(Question.objects.filter(pk__in=question_ids).filter(pool.filter())

@@ -34,6 +34,12 @@ attempt_finished = Signal()
 attempt_submit_page = Signal()
 attempt_result_page = Signal()
 
+# A quiz is being saved where people may take it (the engine has no draft state for quizzes: the
+# admin's save, an organiser's page that publishes it).  kwargs: quiz, with its draw rules and
+# fixed questions saved. Sent inside the saving transaction: a receiver refuses by raising a
+# quizzes.services.errors.QuizError, and the caller rolls the save back and shows the message.
+quiz_publishing = Signal()
+
 # May this person see the right answers of these questions in a review now?  kwargs: attempt,
 # user (the attempt's person), question_ids (the bank ids of the attempt's questions). Sent by
 # quizzes.services.attempts.review_withheld for every review the engine shows (its result page,

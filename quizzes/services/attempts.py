@@ -45,7 +45,7 @@ from quizzes.services.errors import (
     QuizError,
     QuizNotOpen,
 )
-from quizzes.signals import attempt_finished, attempt_starting
+from quizzes.signals import Withheld, answer_review_withheld, attempt_finished, attempt_starting
 
 
 def _for_update(queryset: QuerySet, *, of: tuple[str, ...] = ("self",)) -> QuerySet:
@@ -385,3 +385,24 @@ def can_review(attempt: Attempt, *, now: datetime | None = None) -> bool:
     if policy == "after_close":
         return attempt.quiz.is_closed(now)
     return False
+
+
+def review_withheld(attempt: Attempt, *, user: User) -> list[Withheld]:
+    """What the review of this finished attempt must hide from its person: the receivers of
+    answer_review_withheld (a live contest's pool, for one) say which of its questions, and why.
+    Every review the engine shows asks this once the quiz's policy allows a review (can_review)."""
+    question_ids = frozenset(item.question_id for item in attempt.items.all() if item.question_id is not None)
+    if not question_ids:
+        return []
+    withheld: list[Withheld] = []
+    for _receiver, answer in answer_review_withheld.send(sender=Attempt, attempt=attempt, user=user,
+                                                         question_ids=question_ids):
+        if isinstance(answer, Withheld):
+            withheld.append(answer)
+        elif answer:
+            withheld.extend(answer)
+    return withheld
+
+
+def withheld_ids(withheld: list[Withheld]) -> frozenset[int]:
+    return frozenset().union(*(w.question_ids for w in withheld))
