@@ -327,7 +327,8 @@ class AttemptResultView(ApiView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        """My score, whether I passed, the time taken; the review only when the quiz allows it."""
+        """My score, whether I passed, the time taken; the review only when the quiz allows it, without
+        the answers a running contest can draw (`answer_withheld`, `review_withheld`)."""
         attempt = _get_attempt_for_user(request, pk)
         if attempt.status == AttemptStatus.OPEN:
             raise AttemptNotFinished()
