@@ -93,6 +93,14 @@ class Contest(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def admits(self, *, staff: bool) -> bool:
+        """Whether the contest's audience takes in a staff member (staff=True) or a resident."""
+        if self.audience == ContestAudience.RESIDENTS:
+            return not staff
+        if self.audience == ContestAudience.STAFF:
+            return staff
+        return True
+
 
 class RoundQuerySet(models.QuerySet):
     def for_quiz(self, quiz: Quiz | int) -> Round | None:

@@ -9,12 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
-from django.utils import timezone
+from django.db.models import Sum
 
 from accounts.models import Unit
-from contests.models import Round
-from quizzes.models import Question, QuizDrawRule, Topic
+from contests.fairness import live_pool_question_ids
+from quizzes.models import Question, Topic
 from reports.models import AnswerTally, AttemptTally
 from reports.stats.filters import Filters, percent, tallies_in
 from reports.stats.units import UnitTable, row_key
@@ -102,8 +101,9 @@ class MissedQuestion:
     question: Question
     answers: int
     wrong: int
-    # The question can be drawn in a contest round that is open now: its explanation (which gives
-    # the answer away) is then for organisers only, since unit managers and staff take part too.
+    # The question is in the pool of a contest with a round open or to come (contests/fairness.py):
+    # its explanation (which gives the answer away) is then for organisers only, since unit
+    # managers and staff take part too.
     in_open_round: bool = False
 
     @property
@@ -119,17 +119,9 @@ def most_missed_questions(filters: Filters, unit: Unit | None = None, *, limit: 
                .annotate(n=Sum("answers"), wrong=wrong).filter(wrong__gt=0)
                .order_by("-wrong", "question_id").values_list("question_id", "n", "wrong")[:limit])
     questions = Question.objects.select_related("topic").in_bulk([qid for qid, _n, _wrong in top])
-    live_topics = _topics_in_open_rounds() if top else set()
-    return [MissedQuestion(question=questions[qid], answers=n, wrong=wrong,
-                           in_open_round=questions[qid].topic_id in live_topics)
+    live = live_pool_question_ids() if top else set()
+    return [MissedQuestion(question=questions[qid], answers=n, wrong=wrong, in_open_round=qid in live)
             for qid, n, wrong in top if qid in questions]
-
-
-def _topics_in_open_rounds() -> set[int]:
-    now = timezone.now()
-    open_rounds = Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
-    drawn = Q(quiz__contest_round__in=open_rounds) | Q(quiz__contest_round_for_staff__in=open_rounds)
-    return set(QuizDrawRule.objects.filter(drawn).values_list("topic_id", flat=True))
 
 
 def answers_figures(filters: Filters, table: UnitTable) -> tuple[WeakTopics, list[MissedQuestion]]:

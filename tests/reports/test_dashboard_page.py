@@ -178,6 +178,9 @@ def test_explanations_of_questions_an_open_round_can_draw_are_for_organisers_onl
     question = shown[0]
     round_ = Round.objects.first()
     round_.quiz.draw_rules.get_or_create(topic=question.topic, defaults={"count": 1})
+    # The scenario's questions are drafts: published, a round's draw rule can pick this one
+    # (contests/fairness.py, the pool: what a round's quiz can draw).
+    Question.objects.filter(pk=question.pk).update(status="published")
     now = timezone.now()
     Round.objects.filter(pk=round_.pk).update(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
     withheld = "Phần giải thích sẽ hiện khi các vòng thi có thể rút câu hỏi này đã kết thúc."
