@@ -53,3 +53,33 @@ class RoundNotEnded(QuizError):
     code = "round_not_ended"
     status = 409
     default_message = _("The final ranking can only be computed once the round has ended.")
+
+
+class PoolTooSmall(QuizError):
+    code = "pool_too_small"
+    status = 409
+    default_message = _("The question bank does not have enough published questions for this draw.")
+
+
+class NoDraw(QuizError):
+    code = "no_draw"
+    status = 400
+    default_message = _("Choose how many questions each round draws from at least one topic.")
+
+
+class NoRounds(QuizError):
+    code = "no_rounds"
+    status = 409
+    default_message = _("Add the contest's rounds before publishing it.")
+
+
+class RoundsOverlap(QuizError):
+    code = "rounds_overlap"
+    status = 409
+    default_message = _("These rounds would overlap a round the contest already has.")
+
+
+class RoundFinal(QuizError):
+    code = "round_final"
+    status = 409
+    default_message = _("The final ranking of this round is computed: its times can no longer change.")
