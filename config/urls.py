@@ -16,6 +16,7 @@ urlpatterns = [
     # patterns in order (no page's path starts with api/). Its own parts before the catch-all.
     path("api/training/", include("training.api.urls")),
     path("api/reports/", include("reports.api_urls")),
+    path("api/contests/", include("contests.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # After the schema and docs: the API's own catch-all answers any other api/ path with JSON.

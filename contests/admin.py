@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_log
+from contests.fairness import contest_publish_check
 from contests.models import Contest, Prize, Round, Standing
 from quizzes.admin import AuditedAdmin
 
@@ -40,6 +41,13 @@ class ContestAdmin(AuditedAdmin):
         (_("Suspicion checks before prizes"), {"fields": ["suspicious_seconds_per_question",
                                                         "suspicious_accounts_per_device"]}),
     ]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # With its rounds saved: a published contest whose pool another quiz reviews is refused
+        # (ContestPoolOverlap, caught by AuditedAdmin.changeform_view, the save rolled back).
+        if form.instance.is_published:
+            contest_publish_check(form.instance)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)

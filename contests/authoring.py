@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_log
 from accounts.models import User
 from contests.errors import NoDraw, NoRounds, PoolTooSmall, RoundFinal, RoundsOverlap
+from contests.fairness import contest_publish_check
 from contests.models import Contest, ContestAudience, ContestDrawRule, Round
 from quizzes.models import AttemptStatus, Audience, Quiz, QuizDrawRule, ReviewPolicy, Topic
 from quizzes.services.attempts import pool_sizes
@@ -208,6 +209,10 @@ def contest_save(*, actor: User, contest: Contest, counts: dict[int, int]) -> Co
         ContestDrawRule.objects.bulk_create(ContestDrawRule(contest=contest, topic_id=topic_id, count=n)
                                             for topic_id, n in sorted(counts.items()) if n > 0)
         synced = [r.number for r in contest.rounds.select_related("quiz", "staff_quiz") if round_quizzes_sync(r)]
+        if contest.is_published:
+            # A published contest's new draw must not overlap a pool another quiz reviews (the
+            # refusal rolls this save back).
+            contest_publish_check(contest)
         after_counts = {str(k): v for k, v in sorted(counts.items()) if v > 0}
         data = {"changed": _changes(before, _values(contest, CONTEST_FIELDS)), "rounds_updated": synced}
         if after_counts != before_counts:
@@ -248,10 +253,14 @@ def _rounds_pools_check(contest: Contest) -> None:
 
 
 def contest_publish(*, actor: User, contest: Contest) -> Contest:
-    """Open the contest to the public: refused without rounds, or when a round cannot draw."""
+    """Open the contest to the public: refused without rounds, when a round cannot draw, or when
+    its pool overlaps what another quiz reviews (ContestPoolOverlap)."""
     if not contest.rounds.exists():
         raise NoRounds()
     _rounds_pools_check(contest)
+    # Fairness (contests/fairness.py): refused when another quiz would show the right answers of
+    # questions in this contest's pool to people who can take it, with the questions listed.
+    contest_publish_check(contest)
     with transaction.atomic():
         contest.is_published = True
         contest.save(update_fields=["is_published"])
@@ -305,6 +314,8 @@ def rounds_generate(*, actor: User, contest: Contest, start: date, count: int) -
                                     audience=Audience.STAFF, staff=True) if staff else None
             made.append(Round.objects.create(contest=contest, number=number, opens_at=opens_at, closes_at=closes_at,
                                              quiz=quiz, staff_quiz=staff_quiz))
+        if contest.is_published:
+            contest_publish_check(contest)
         audit_log(actor=actor, action="contest.rounds_generate", obj=contest, summary=contest.title,
                   data={"rounds": [{"number": r.number, "opens_at": r.opens_at.isoformat(),
                                     "closes_at": r.closes_at.isoformat()} for r in made]})

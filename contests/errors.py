@@ -2,6 +2,7 @@
 same way (a translated message, a code, an HTTP status)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from quizzes.services.errors import QuizError
 
@@ -49,6 +50,13 @@ class InvalidPrediction(QuizError):
     default_message = _("The prediction must be a whole number from 0 to 10,000,000.")
 
 
+class PredictionTooLate(QuizError):
+    code = "prediction_too_late"
+    status = 409
+    default_message = _("This attempt is already submitted: the prediction is given with the submit and cannot be "
+                        "added or changed afterwards.")
+
+
 class RoundNotEnded(QuizError):
     code = "round_not_ended"
     status = 409
@@ -83,3 +91,61 @@ class RoundFinal(QuizError):
     code = "round_final"
     status = 409
     default_message = _("The final ranking of this round is computed: its times can no longer change.")
+
+
+# How many overlapping questions a refusal names before "and N other questions".
+OVERLAP_LISTED = 10
+OVERLAP_TEXT_CHARS = 60
+
+
+def _short(text: str) -> str:
+    words = " ".join(text.split())
+    if len(words) <= OVERLAP_TEXT_CHARS:
+        return words
+    cut = words[:OVERLAP_TEXT_CHARS]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut[:-1]).rstrip(" ,;:") + "…"  # at a word's end
+
+
+def questions_listed(questions: list) -> str:
+    """«question», «question», … and N other questions: the texts shortened, at most OVERLAP_LISTED."""
+    shown = "; ".join(f"«{_short(q.text)}»" for q in questions[:OVERLAP_LISTED])
+    rest = len(questions) - OVERLAP_LISTED
+    if rest > 0:
+        shown += " " + ngettext("and %(count)d other question", "and %(count)d other questions", rest) % {
+            "count": rest}
+    return shown
+
+
+class PoolOverlap(QuizError):
+    """Publishing would let questions of a live contest's pool be reviewed with their right answers
+    by people who can take that contest (contests/fairness.py). `questions` (Question objects, by
+    id) and `conflicts` (the contests, or the quizzes, they overlap with) let a page list them with
+    links; the message names them too."""
+
+    code = "pool_overlap"
+    status = 409
+    template = ""
+
+    def __init__(self, *, questions: list, conflicts: list) -> None:
+        self.questions = list(questions)
+        self.conflicts = list(conflicts)
+        super().__init__(str(self.template) % {
+            "count": len(self.questions),
+            "conflicts": ", ".join(f"«{c.title}»" for c in self.conflicts),
+            "questions": questions_listed(self.questions),
+        })
+
+
+class QuizPoolOverlap(PoolOverlap):
+    code = "quiz_pool_overlap"
+    template = _("This quiz cannot be published: %(count)s of its questions are in the pool of the contest "
+                 "%(conflicts)s, which has rounds still open or to come, and the quiz would show their right "
+                 "answers: %(questions)s. Draw the quiz from other topics, or set its review to never (or to "
+                 "after it closes, once the contest is over).")
+
+
+class ContestPoolOverlap(PoolOverlap):
+    code = "contest_pool_overlap"
+    template = _("This contest cannot be published: %(count)s questions of its pool can be reviewed with their "
+                 "right answers in %(conflicts)s: %(questions)s. Draw the rounds from other topics, or set the "
+                 "review of those quizzes to never until the contest is over.")

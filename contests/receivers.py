@@ -10,11 +10,13 @@ from typing import Any
 from django.urls import reverse
 
 from accounts.models import User
+from contests.fairness import quiz_publish_check, review_withheld
 from contests.models import Prediction, Round
 from contests.services import round_eligibility_check, round_quiz_id_for, round_start_limit_check
 from contests.standings import standing_refresh
 from quizzes.models import Attempt, Quiz
 from quizzes.services.errors import QuizError
+from quizzes.signals import Withheld
 
 
 def round_quiz_access(sender, quiz: Quiz, user: User, **kwargs) -> bool | None:
@@ -57,6 +59,19 @@ def round_result_page(sender, attempt: Attempt, **kwargs) -> str | None:
     if Round.objects.for_quiz(attempt.quiz_id) is None:
         return None
     return reverse("contests:round_result", args=[attempt.pk])
+
+
+def pool_review_withheld(sender, attempt: Attempt, user: User, question_ids: frozenset[int],
+                         **kwargs) -> list[Withheld]:
+    """answer_review_withheld: the right answers of questions a live contest this person can take
+    can draw stay hidden in every review (contests/fairness.py), whichever quiz the attempt is of."""
+    return review_withheld(sender, attempt=attempt, user=user, question_ids=question_ids)
+
+
+def pool_quiz_publishing(sender, quiz: Quiz, **kwargs) -> None:
+    """quiz_publishing: a quiz whose review would show a live contest's answers is refused
+    (contests.errors.QuizPoolOverlap, listing the questions)."""
+    quiz_publish_check(quiz)
 
 
 def contest_personal_data(sender, user: User, **kwargs) -> dict[str, Any]:

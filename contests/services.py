@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from accounts.roles import is_staff_member
 from contests.errors import (
     BirthYearMissing,
     InvalidPrediction,
+    PredictionTooLate,
     RoundClosed,
     RoundNotEnded,
     RoundNotOpen,
@@ -23,9 +24,8 @@ from contests.errors import (
     TooYoung,
     WrongAudience,
 )
-from contests.models import ContestAudience, Prediction, Round, Standing
+from contests.models import Prediction, Round, Standing
 from contests.ranking import actual_figure, final_ranks_compute, prizes_award, snapshot_write
-from contests.standings import standing_take_prediction
 from contests.suspicion import round_flags_compute
 from quizzes.models import Attempt, AttemptStatus, Quiz
 from quizzes.services.attempts import attempt_expire_if_overdue, attempt_start, attempt_submit
@@ -41,9 +41,7 @@ def _start_limit() -> tuple[int, int]:
 def round_eligibility_check(*, round_: Round, user: User) -> None:
     """Raise the reason this person may not take part in the round's contest (audience, age)."""
     contest = round_.contest
-    staff = is_staff_member(user)
-    if (contest.audience == ContestAudience.RESIDENTS and staff) or (
-            contest.audience == ContestAudience.STAFF and not staff):
+    if not contest.admits(staff=is_staff_member(user)):
         raise WrongAudience()
     if contest.min_age:
         if not user.birth_year:
@@ -105,35 +103,46 @@ def attempt_submit_with_prediction(*, attempt: Attempt, round_: Round, predictio
                                    now: datetime | None = None) -> Attempt:
     """Record the tie-break prediction, then submit: the grading's attempt_finished receiver
     writes the standing with the guess in it. The prediction never changes the score.
-    A finished attempt without a prediction (time ran out) may still get one while the round is
-    open; a prediction, once given, stays (even if the submit after it fails and is tried again).
-    The page's `key` makes a second post of the same form the same submit."""
+
+    The prediction is given with the submit and is final: an attempt already closed (submitted,
+    or by its timer) takes none (PredictionTooLate), so nobody can submit, watch the public
+    participant count, then guess. An attempt closed without one ranks after those with one.
+    A prediction, once given, stays (even if the submit after it fails and is tried again).
+    `key` makes a second post of the same form the same submit."""
     now = now or timezone.now()
-    value = prediction_validate(prediction)
+    if not attempt.is_open:
+        if key and attempt.submit_key == key[:64]:
+            return attempt  # the same form posted again: the same submit
+        raise PredictionTooLate()
     # A round that has ended takes no more predictions, even for an attempt still in its grace
     # period: the actual figure may be computed at any moment after the close.
     if round_.is_final or round_.has_ended(now):
         raise RoundClosed()
-    _prediction_keep(attempt=attempt, value=value, now=now)
-    if not attempt.is_open:
-        standing_take_prediction(round_=round_, attempt=attempt)
-        return attempt
+    value = prediction_validate(prediction)
+    # Without a key of its own, this submit could not tell its grading from an earlier one.
+    key = (key or uuid.uuid4().hex)[:64]
+    recorded = _prediction_keep(attempt=attempt, value=value, now=now)
     graded = attempt_submit(attempt=attempt, key=key, now=now)
-    if not key or graded.submit_key != key[:64]:
-        # Closed by something else since this page read it (its deadline, another tab): that
-        # grading may have missed the guess.
-        standing_take_prediction(round_=round_, attempt=graded)
+    if graded.submit_key != key:
+        # Closed by something else since the page read it (its timer, another tab's submit):
+        # this guess came after that submit, so it is not kept.
+        if recorded is not None:
+            recorded.delete()
+        raise PredictionTooLate()
     return graded
 
 
-def _prediction_keep(*, attempt: Attempt, value: int, now: datetime) -> None:
-    """Record the guess unless the attempt has one already: a prediction, once given, stays."""
+def _prediction_keep(*, attempt: Attempt, value: int, now: datetime) -> Prediction | None:
+    """Record the guess unless the attempt has one already (a prediction, once given, stays): the
+    row made, or None."""
     if hasattr(attempt, "contest_prediction"):
-        return
+        return None
     # Another post of the same form may have recorded its guess first. The page runs in
     # autocommit (each statement its own transaction), so the refused insert leaves nothing behind.
-    with suppress(IntegrityError):
-        Prediction.objects.create(attempt=attempt, value=value, created_at=now)
+    try:
+        return Prediction.objects.create(attempt=attempt, value=value, created_at=now)
+    except IntegrityError:
+        return None
 
 
 def round_close(*, round_: Round, actor: User | None = None, now: datetime | None = None) -> Round:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, Q, Subquery, Sum
 
 from accounts.models import Unit
 from accounts.privacy import public_name, public_unit
@@ -106,13 +106,6 @@ def _contest_totals_write(round_: Round, user_id: int, mine: list[Standing]) -> 
         update_conflicts=True, unique_fields=["contest", "user"],
         update_fields=["rounds", "total_score", "total_duration_ms"],
     )
-
-
-def standing_take_prediction(*, round_: Round, attempt: Attempt) -> None:
-    """A guess recorded after its attempt was graded reaches the standing, if that attempt is the
-    one that counts (one UPDATE; score and time, so every counter, stay as they are)."""
-    guess = Prediction.objects.filter(attempt_id=OuterRef("attempt_id")).values("value")
-    Standing.objects.filter(round=round_, attempt=attempt).update(prediction=Subquery(guess))
 
 
 def provisional_rank(standing: Standing) -> int:

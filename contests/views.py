@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Unit
 from accounts.ratelimit import client_fingerprint, client_ip
 from accounts.roles import home_unit, is_organiser, managed_root
+from contests.errors import PredictionTooLate
 from contests.forms import PredictionForm, UnitFilterForm
 from contests.manage_forms import ManageUnitFilterForm
 from contests.models import QUIZ_ROUND, Contest, Prize, PrizeKind, Round, Standing
@@ -156,16 +157,23 @@ def _prediction_question(round_: Round) -> str:
 def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """The contest's submit page: the tie-break prediction, then the engine's submit."""
     attempt, round_ = _get_contest_attempt_for_user(request, pk)
-    if not attempt.is_open and hasattr(attempt, "contest_prediction"):
+    if not attempt.is_open and request.method == "GET":
         return redirect("contests:round_result", pk=attempt.pk)
     form = PredictionForm(request.POST or None, question=_prediction_question(round_))
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        # A closed attempt is refused whatever the form holds: its prediction would come after
+        # its submit (the service says so, or takes a second post of the same form as the same).
+        if form.is_valid() or not attempt.is_open:
             try:
                 attempt_submit_with_prediction(attempt=attempt, round_=round_,
-                                               prediction=form.cleaned_data["prediction"], key=form.cleaned_data["key"])
+                                               prediction=form.cleaned_data.get("prediction"),
+                                               key=form.cleaned_data.get("key", ""))
+            except PredictionTooLate as exc:
+                messages.error(request, exc.message)
+                attempt, round_ = _get_contest_attempt_for_user(request, pk)
+                return _result_page(request, attempt, round_, status=exc.status)
             except QuizError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
@@ -184,20 +192,20 @@ def round_result(request: HttpRequest, pk: int) -> HttpResponse:
     attempt, round_ = _get_contest_attempt_for_user(request, pk)
     if attempt.is_open:
         return redirect("quizzes:attempt_take", pk=attempt.pk)
+    return _result_page(request, attempt, round_)
+
+
+def _result_page(request: HttpRequest, attempt: Attempt, round_: Round, *, status: int = 200) -> HttpResponse:
     standing = Standing.objects.filter(round=round_, user=request.user).first()
-    prediction = getattr(attempt, "contest_prediction", None)
     return render(request, "contests/round_result.html", {
         "attempt": attempt, "round": round_, "contest": round_.contest, "standing": standing,
         "rank": rank_of(standing) if standing else None,
         "is_final": round_.is_final,
         "time_taken": mmss(attempt.duration_ms),
-        "prediction": prediction,
+        "prediction": getattr(attempt, "contest_prediction", None),
         "counts": standing is not None and standing.attempt_id == attempt.pk,
-        "prediction_form": PredictionForm(question=_prediction_question(round_))
-        if prediction is None and round_.is_open() else None,
-        "submit_key": uuid.uuid4().hex,
         "can_start": round_.is_open() and attempts_left(quiz=attempt.quiz, user=request.user) != 0,
-    })
+    }, status=status)
 
 
 @dataclass(frozen=True)

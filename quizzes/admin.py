@@ -3,8 +3,8 @@ Changes made here are audited too. Attempts are read-only: they are evidence."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from accounts.audit import audit_log
 from quizzes.models import (
@@ -18,6 +18,8 @@ from quizzes.models import (
     QuizOverride,
     Topic,
 )
+from quizzes.services.errors import QuizError
+from quizzes.signals import quiz_publishing
 
 
 def audit_formset(request: HttpRequest, formset, save) -> None:
@@ -39,6 +41,17 @@ def audit_formset(request: HttpRequest, formset, save) -> None:
 
 class AuditedAdmin(admin.ModelAdmin):
     audit_noun = ""
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url: str = "",
+                        extra_context=None) -> HttpResponse:
+        # A rule checked once the inlines are saved (save_related: a quiz's draw rules, a
+        # contest's rounds) refuses with a QuizError inside the admin's transaction: the whole
+        # save is rolled back, and the form comes back with the reason.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except QuizError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -111,6 +124,12 @@ class QuizAdmin(AuditedAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DrawRuleInline, FixedQuestionInline, OverrideInline]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A quiz saved here can be taken at once (quizzes have no draft state): the receivers of
+        # quiz_publishing see it with its draw rules and fixed questions, and may refuse it.
+        quiz_publishing.send(sender=Quiz, quiz=form.instance)
 
 
 class AttemptQuestionInline(admin.TabularInline):

@@ -8,6 +8,9 @@ be called with quizzes that are not its own and says nothing about those (return
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.dispatch import Signal
 
 # May this person take this quiz?  kwargs: quiz, user (authenticated).
@@ -30,6 +33,29 @@ attempt_finished = Signal()
 # with no URL the engine's own page is used.
 attempt_submit_page = Signal()
 attempt_result_page = Signal()
+
+# A quiz is being saved where people may take it (the engine has no draft state for quizzes: the
+# admin's save, an organiser's page that publishes it).  kwargs: quiz, with its draw rules and
+# fixed questions saved. Sent inside the saving transaction: a receiver refuses by raising a
+# quizzes.services.errors.QuizError, and the caller rolls the save back and shows the message.
+quiz_publishing = Signal()
+
+# May this person see the right answers of these questions in a review now?  kwargs: attempt,
+# user (the attempt's person), question_ids (the bank ids of the attempt's questions). Sent by
+# quizzes.services.attempts.review_withheld for every review the engine shows (its result page,
+# the API's submit and result), once the quiz's own review policy allows one. A receiver returns a
+# Withheld (or a list of them) for questions whose answers must stay hidden, or None.
+answer_review_withheld = Signal()
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Questions whose right answers and explanations a review must not show, and why: `reason`
+    for the person (translated), `until` when they will be shown (None: not known)."""
+
+    question_ids: frozenset[int]
+    reason: str
+    until: datetime | None = None
 
 
 def first_answer(signal: Signal, **kwargs):

@@ -3,6 +3,7 @@ with a link to its preview as learners will see it (drafts included)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import reverse
@@ -11,9 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_log
+from contests.errors import PoolOverlap
+from contests.fairness import quiz_publish_check
 from quizzes.admin import audit_formset
 from training import services
-from training.models import Assignment, Certificate, Lesson, Module
+from training.models import Assignment, Certificate, Lesson, Module, ModuleStatus
 
 
 class LessonInline(admin.StackedInline):
@@ -33,8 +36,27 @@ class LessonInline(admin.StackedInline):
                            reverse("training:lesson_preview", args=[lesson.pk]), gettext("Preview as a learner"))
 
 
+class ModuleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def clean(self) -> dict:
+        data = super().clean()
+        quiz = data.get("quiz")
+        # Publishing the module opens its quiz to learners: refused if its review would show the
+        # right answers of a running contest's questions (contests/fairness.py).
+        if data.get("status") == ModuleStatus.PUBLISHED and quiz is not None:
+            try:
+                quiz_publish_check(quiz)
+            except PoolOverlap as exc:
+                self.add_error("status", exc.message)
+        return data
+
+
 @admin.register(Module)
 class ModuleAdmin(admin.ModelAdmin):
+    form = ModuleAdminForm
     list_display = ["title", "status", "audience", "order", "estimated_minutes", "quiz"]
     list_filter = ["status", "audience"]
     search_fields = ["title", "summary"]

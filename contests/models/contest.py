@@ -132,6 +132,14 @@ class Contest(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def admits(self, *, staff: bool) -> bool:
+        """Whether the contest's audience takes in a staff member (staff=True) or a resident."""
+        if self.audience == ContestAudience.RESIDENTS:
+            return not staff
+        if self.audience == ContestAudience.STAFF:
+            return staff
+        return True
+
     @property
     def prize_tiers(self) -> list[tuple[str, int]]:
         return [(str(_("First prize")), self.first_prizes), (str(_("Second prize")), self.second_prizes),

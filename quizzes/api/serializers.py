@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.models import AttemptQuestion, AttemptStatus, QuestionType
+from quizzes.services.attempts import withheld_ids
 
 # Ids are 64-bit in the database: a larger number would overflow the driver instead of
 # simply matching nothing.
@@ -152,7 +153,7 @@ class SubmitInputSerializer(serializers.Serializer):
 class ReviewChoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
-    correct = serializers.BooleanField()
+    correct = serializers.BooleanField(allow_null=True, help_text=_("Null when the item's answer is withheld."))
 
 
 class ReviewItemSerializer(serializers.Serializer):
@@ -163,11 +164,33 @@ class ReviewItemSerializer(serializers.Serializer):
     selected = serializers.ListField(child=serializers.IntegerField())
     is_correct = serializers.BooleanField(allow_null=True)
     explanation = serializers.CharField(allow_blank=True)
+    answer_withheld = serializers.BooleanField(
+        help_text=_("True when the right answer is hidden for now (a contest that can draw the question is "
+                    "still running): no correct flag, no explanation, no right or wrong."),
+    )
+
+
+class WithheldSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    until = serializers.DateTimeField(allow_null=True, help_text=_("When the hidden answers will be shown."))
+
+
+def _review_row(item: AttemptQuestion, hidden: frozenset[int]) -> dict:
+    withheld = item.question_id in hidden
+    return {
+        "position": item.position, "type": item.type, "text": item.text, "selected": item.selected,
+        "choices": [{"id": c["id"], "text": c["text"], "correct": None if withheld else c["correct"]}
+                    for c in item.choices],
+        "is_correct": None if withheld else item.is_correct,
+        "explanation": "" if withheld else item.explanation,
+        "answer_withheld": withheld,
+    }
 
 
 class ResultOutputSerializer(serializers.Serializer):
     """A finished attempt. `review` (correct choices, explanations) is null unless the quiz's
-    review policy allows it now."""
+    review policy allows it now; even then the answers of questions a running contest can draw
+    are withheld from people who can take part (`answer_withheld`, `review_withheld`)."""
 
     id = serializers.IntegerField()
     quiz = serializers.IntegerField(source="quiz_id")
@@ -181,6 +204,7 @@ class ResultOutputSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     time_taken_seconds = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()
+    review_withheld = serializers.SerializerMethodField()
 
     def get_time_taken_seconds(self, attempt) -> float:
         return round((attempt.duration_ms or 0) / 1000, 3)
@@ -189,4 +213,10 @@ class ResultOutputSerializer(serializers.Serializer):
     def get_review(self, attempt) -> list[dict] | None:
         if not self.context.get("review"):
             return None
-        return ReviewItemSerializer(attempt.items.all(), many=True).data
+        hidden = withheld_ids(self.context.get("withheld", []))
+        return ReviewItemSerializer([_review_row(item, hidden) for item in attempt.items.all()], many=True).data
+
+    @extend_schema_field(WithheldSerializer(many=True))
+    def get_review_withheld(self, attempt) -> list[dict]:
+        """Why some answers of the review are hidden, and until when (empty when none is)."""
+        return WithheldSerializer(self.context.get("withheld", []), many=True).data

@@ -52,6 +52,7 @@ from quizzes.services.attempts import (
     attempt_start,
     attempt_submit,
     can_review,
+    review_withheld,
 )
 
 TAG = "quiz"
@@ -132,6 +133,13 @@ def _get_attempt_for_user(request: Request, pk: int) -> Attempt:
     if attempt is None:
         raise Http404
     return attempt_expire_if_overdue(attempt)
+
+
+def result_context(attempt: Attempt, user) -> dict:
+    """What ResultOutputSerializer may show: the review if the quiz allows one now, minus the
+    answers withheld from this person (quizzes.signals.answer_review_withheld)."""
+    review = can_review(attempt)
+    return {"review": review, "withheld": review_withheld(attempt, user=user) if review else []}
 
 
 def _with_my_attempts(quizzes: QuerySet[Quiz], user) -> QuerySet[Quiz]:
@@ -307,7 +315,7 @@ class AttemptSubmitView(ApiView):
                                       key=data.validated_data.get("idempotency_key") or "")
         except AttemptNotFound:
             raise Http404 from None
-        return Response(ResultOutputSerializer(finished, context={"review": can_review(finished)}).data)
+        return Response(ResultOutputSerializer(finished, context=result_context(finished, request.user)).data)
 
 
 class AttemptResultView(ApiView):
@@ -323,7 +331,7 @@ class AttemptResultView(ApiView):
         attempt = _get_attempt_for_user(request, pk)
         if attempt.status == AttemptStatus.OPEN:
             raise AttemptNotFinished()
-        return Response(ResultOutputSerializer(attempt, context={"review": can_review(attempt)}).data)
+        return Response(ResultOutputSerializer(attempt, context=result_context(attempt, request.user)).data)
 
 
 @csrf_exempt

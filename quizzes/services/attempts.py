@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import User
@@ -31,6 +31,7 @@ from quizzes.models import (
     AttemptStatus,
     Audience,
     Question,
+    QuestionStatus,
     QuestionType,
     Quiz,
     QuizOverride,
@@ -44,7 +45,7 @@ from quizzes.services.errors import (
     QuizError,
     QuizNotOpen,
 )
-from quizzes.signals import attempt_finished, attempt_starting
+from quizzes.signals import Withheld, answer_review_withheld, attempt_finished, attempt_starting
 
 
 def _for_update(queryset: QuerySet, *, of: tuple[str, ...] = ("self",)) -> QuerySet:
@@ -77,13 +78,31 @@ def attempts_left(*, quiz: Quiz, user: User) -> int | None:
     return max(0, allowed - used)
 
 
-def _compatible(questions: QuerySet[Question], audience: str) -> QuerySet[Question]:
+def _audience_filter(audience: str) -> Q:
     """Questions every person of the quiz's audience may be shown. A quiz for everyone is also
     taken by residents, so it draws only questions written for everyone, never staff-only ones
     (QuestionQuerySet.for_audience(BOTH) keeps every question: it is a filter, not this rule)."""
     if audience == Audience.BOTH:
-        return questions.filter(audience=Audience.BOTH)
-    return questions.for_audience(audience)
+        return Q(audience=Audience.BOTH)
+    return Q(audience__in=[audience, Audience.BOTH])
+
+
+def _compatible(questions: QuerySet[Question], audience: str) -> QuerySet[Question]:
+    return questions.filter(_audience_filter(audience))
+
+
+def draw_pool(quiz: Quiz) -> Q:
+    """Every question a new attempt at this quiz can draw, as a filter on Question: its fixed
+    questions if it has any, else the published questions of its draw rules' topics for its
+    audience (what draw_questions picks from). Reads `quiz.fixed_questions` and
+    `quiz.draw_rules`, so prefetch both when asking for many quizzes."""
+    fixed = [question.pk for question in quiz.fixed_questions.all()]
+    if fixed:
+        return Q(pk__in=fixed)
+    topics = [rule.topic_id for rule in quiz.draw_rules.all()]
+    if not topics:
+        return Q(pk__in=[])
+    return Q(status=QuestionStatus.PUBLISHED, topic_id__in=topics) & _audience_filter(quiz.audience)
 
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
@@ -392,3 +411,24 @@ def attempts_cut_to_close(*, quiz: Quiz, now: datetime | None = None) -> int:
                                           deadline__lt=now - _grace()).iterator():
         attempt_expire_if_overdue(attempt, now=now)
     return cut
+
+
+def review_withheld(attempt: Attempt, *, user: User) -> list[Withheld]:
+    """What the review of this finished attempt must hide from its person: the receivers of
+    answer_review_withheld (a live contest's pool, for one) say which of its questions, and why.
+    Every review the engine shows asks this once the quiz's policy allows a review (can_review)."""
+    question_ids = frozenset(item.question_id for item in attempt.items.all() if item.question_id is not None)
+    if not question_ids:
+        return []
+    withheld: list[Withheld] = []
+    for _receiver, answer in answer_review_withheld.send(sender=Attempt, attempt=attempt, user=user,
+                                                         question_ids=question_ids):
+        if isinstance(answer, Withheld):
+            withheld.append(answer)
+        elif answer:
+            withheld.extend(answer)
+    return withheld
+
+
+def withheld_ids(withheld: list[Withheld]) -> frozenset[int]:
+    return frozenset().union(*(w.question_ids for w in withheld))

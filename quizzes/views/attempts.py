@@ -34,6 +34,8 @@ from quizzes.services.attempts import (
     attempt_submit,
     attempts_left,
     can_review,
+    review_withheld,
+    withheld_ids,
 )
 from quizzes.services.errors import InvalidAnswer, QuizError
 from quizzes.signals import attempt_result_page, attempt_submit_page, first_answer
@@ -334,10 +336,19 @@ class ReviewedQuestion:
     is_correct: bool
     answered: bool
     choices: list[ReviewedChoice]
+    # The right answer is hidden (a live contest can draw the question): no key, no explanation,
+    # not even right or wrong, which would give the key away as well.
+    withheld: bool = False
 
 
-def _reviewed(item: AttemptQuestion) -> ReviewedQuestion:
+def _reviewed(item: AttemptQuestion, withheld: frozenset[int] = frozenset()) -> ReviewedQuestion:
     selected = set(item.selected)
+    if item.question_id in withheld:
+        return ReviewedQuestion(
+            position=item.position, text=item.text, explanation="", is_correct=False, answered=bool(selected),
+            choices=[ReviewedChoice(text=c["text"], chosen=c["id"] in selected, correct=False) for c in item.choices],
+            withheld=True,
+        )
     return ReviewedQuestion(
         position=item.position, text=item.text, explanation=item.explanation, is_correct=bool(item.is_correct),
         answered=bool(selected),
@@ -354,6 +365,8 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("quizzes:attempt_take", pk=attempt.pk)
     quiz = attempt.quiz
     reviewable = can_review(attempt)
+    withheld = review_withheld(attempt, user=request.user) if reviewable else []
+    hidden = withheld_ids(withheld)
     left = attempts_left(quiz=quiz, user=request.user)
     return render(request, "quizzes/attempt_result.html", {
         "attempt": attempt,
@@ -362,7 +375,8 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         "reviewable": reviewable,
         "review_never": quiz.review_policy == ReviewPolicy.NEVER,
         "review_opens_at": quiz.closes_at if quiz.review_policy == ReviewPolicy.AFTER_CLOSE else None,
-        "questions": [_reviewed(item) for item in attempt.items.all()] if reviewable else [],
+        "withheld": withheld,
+        "questions": [_reviewed(item, hidden) for item in attempt.items.all()] if reviewable else [],
         "can_start": quiz.is_open() and left != 0,
     })
 

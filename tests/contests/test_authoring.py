@@ -22,15 +22,15 @@ from contests.authoring import (
     rounds_generate,
     weekly_windows,
 )
-from contests.errors import NoDraw, NoRounds, PoolTooSmall, RoundFinal, RoundsOverlap
+from contests.errors import ContestPoolOverlap, NoDraw, NoRounds, PoolTooSmall, RoundFinal, RoundsOverlap
 from contests.models import Contest, ContestAudience, RankingRule, Standing
 from contests.ranking import final_ranks_compute
 from contests.services import round_enter
-from quizzes.models import AttemptStatus, Audience, QuestionStatus, ScoringRule
+from quizzes.models import AttemptStatus, Audience, QuestionStatus, ReviewPolicy, ScoringRule
 from quizzes.services.attempts import attempt_save_answer
 from tests.contests.helpers import take
 from tests.factories import make_user
-from tests.quizzes.attempt_factories import make_question, make_topic
+from tests.quizzes.attempt_factories import make_question, make_quiz, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +263,17 @@ def test_the_ranking_rule_decides_between_the_prediction_and_the_time(organiser,
     open_round.contest.ranking_rule = RankingRule.TIME_FIRST
     open_round.contest.save()
     assert order() == [fast_bad_guess.pk, slow_good_guess.pk]
+
+
+def test_publishing_is_refused_when_another_quiz_reviews_the_contests_pool(organiser, bank):
+    nq76, _dvc = bank
+    contest = _contest(organiser, bank)
+    rounds_generate(actor=organiser, contest=contest, start=date(2027, 1, 4), count=1)
+    # A module quiz drawing from the same topic shows its right answers right after submitting.
+    make_quiz(draw=[(nq76, 2)], review_policy=ReviewPolicy.IMMEDIATELY, title="Bài kiểm tra mô-đun NQ76")
+    with pytest.raises(ContestPoolOverlap) as refused:
+        contest_publish(actor=organiser, contest=contest)
+    assert "Bài kiểm tra mô-đun NQ76" in refused.value.message
+    contest.refresh_from_db()
+    assert not contest.is_published
+    assert not AuditEntry.objects.filter(action="contest.publish").exists()

@@ -162,13 +162,14 @@ def test_the_submit_page_refuses_other_methods(resident_client, resident, round_
     assert resident_client.delete(reverse("contests:round_submit", args=[attempt.pk])).status_code == 405
 
 
-def test_an_attempt_closed_by_the_clock_can_still_get_its_prediction_once(resident_client, resident, round_):
+def test_an_attempt_closed_by_the_clock_takes_no_prediction_afterwards(resident_client, resident, round_):
     resident_client.post(_start_url(round_))
     attempt = Attempt.objects.get(user=resident)
     from quizzes.services.attempts import attempt_submit
 
     attempt_submit(attempt=attempt)  # as the countdown does at zero, without a prediction
+    response = resident_client.post(reverse("contests:round_submit", args=[attempt.pk]), {"prediction": "50"})
+    assert response.status_code == 409
+    assert "số dự đoán được gửi cùng lúc nộp bài" in response.content.decode()
     assert Standing.objects.get(user=resident).prediction is None
-    resident_client.post(reverse("contests:round_submit", args=[attempt.pk]), {"prediction": "50"})
-    resident_client.post(reverse("contests:round_submit", args=[attempt.pk]), {"prediction": "99"})
-    assert Standing.objects.get(user=resident).prediction == 50
+    assert not Prediction.objects.exists()

@@ -1,5 +1,6 @@
 """When time runs out on a round's attempt, the engine hands the person to the contest's result
-page: score, time, provisional rank, and the prediction they had no time to give."""
+page: score, time, provisional rank, and why the attempt has no prediction (it is given with the
+submit only: tests/contests/test_fairness_prediction.py)."""
 
 from datetime import timedelta
 
@@ -29,7 +30,7 @@ def _right(item) -> list[str]:
     return [str(n) for n, c in enumerate(item.choices, start=1) if c["correct"]]
 
 
-def test_it_sends_a_countdown_timeout_to_the_contest_result_with_rank_and_prediction_form(
+def test_it_sends_a_countdown_timeout_to_the_contest_result_with_rank_and_no_prediction(
         resident_client, attempt):
     first = attempt.items.order_by("position").first()
     response = resident_client.post(reverse("quizzes:attempt_take", args=[attempt.pk]),
@@ -38,19 +39,21 @@ def test_it_sends_a_countdown_timeout_to_the_contest_result_with_rank_and_predic
     html = resident_client.get(response.url).content.decode()
     assert "Đúng 1/2 câu" in html
     assert "<dt>Hạng tạm thời</dt><dd>1</dd>" in html
-    assert 'name="prediction"' in html
+    assert 'name="prediction"' not in html
+    assert "Bài thi này đã đóng mà không có số dự đoán" in html
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.SUBMITTED
     assert Standing.objects.get(attempt=attempt).prediction is None
 
 
-def test_it_takes_the_missing_prediction_from_the_result_page_while_the_round_is_open(resident_client, attempt):
+def test_it_refuses_the_missing_prediction_afterwards_on_the_result_page(resident_client, attempt):
     resident_client.post(reverse("quizzes:attempt_take", args=[attempt.pk]), {"action": "timeout", "key": "t2"})
     response = resident_client.post(reverse("contests:round_submit", args=[attempt.pk]),
                                     {"prediction": "42", "key": "p1"})
-    assert response.url == reverse("contests:round_result", args=[attempt.pk])
-    assert Standing.objects.get(attempt=attempt).prediction == 42
-    assert 'name="prediction"' not in resident_client.get(response.url).content.decode()
+    assert response.status_code == 409
+    assert "Đúng 0/2 câu" in response.content.decode()
+    assert Standing.objects.get(attempt=attempt).prediction is None
+    assert not Prediction.objects.exists()
 
 
 def test_it_sends_an_attempt_past_its_deadline_to_the_contest_result(resident_client, attempt, settings):

@@ -5,7 +5,7 @@ import pytest
 
 from quizzes.models import AttemptStatus, ReviewPolicy
 from quizzes.services.attempts import attempt_save_answer
-from quizzes.signals import attempt_finished
+from quizzes.signals import answer_review_withheld, attempt_finished
 from tests.quizzes.attempt_factories import correct_ids, make_quiz_with_questions, start, wrong_ids
 
 pytestmark = pytest.mark.django_db
@@ -123,10 +123,12 @@ def test_wrong_method_is_405(staff_api, attempt):
 
 @pytest.fixture
 def engine_only(monkeypatch):
-    """attempt_finished with none of the other apps' receivers (those connected with a
-    dispatch_uid): what they add to a submit is theirs to pin."""
-    monkeypatch.setattr(attempt_finished, "receivers",
-                        [entry for entry in attempt_finished.receivers if not isinstance(entry[0][0], str)])
+    """attempt_finished and answer_review_withheld with none of the other apps' receivers (those
+    connected with a dispatch_uid): what they add to a submit is theirs to pin
+    (tests/contests/test_fairness_review.py pins the contests' review check)."""
+    for signal in (attempt_finished, answer_review_withheld):
+        monkeypatch.setattr(signal, "receivers",
+                            [entry for entry in signal.receivers if not isinstance(entry[0][0], str)])
 
 
 def test_the_query_count_is_pinned(staff_api, attempt, engine_only, django_assert_num_queries):
