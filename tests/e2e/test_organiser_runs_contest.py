@@ -75,12 +75,15 @@ def test_the_organiser_sets_up_and_runs_a_contest_without_the_admin(page: Page, 
     org.get_by_label(label(_("Rules (thể lệ)"))).fill("1. Mỗi tuần **một** vòng thi.\n2. Làm bài trong 10 phút.")
     org.get_by_role("button", name=_("Preview the rules")).click()
     expect(org.locator("#rules-preview strong")).to_have_text("một")
-    org.get_by_label(label(_("Who may take part"))).select_option("residents")
-    count_field = org.get_by_label(label(topic.name))
+    # Each change recounts by htmx: wait for the fragment before typing on.
+    with org.expect_response(lambda r: r.request.method == "POST"):
+        org.get_by_label(label(_("Who may take part"))).select_option("residents")
     expect(org.locator(f"#id_topic_{topic.pk}_pool")).to_contain_text("3")
-    count_field.fill("5")
-    count_field.blur()
+    with org.expect_response(lambda r: r.request.method == "POST"):
+        org.get_by_label(label(topic.name)).fill("5")
+        org.get_by_label(label(topic.name)).blur()
     expect(org.locator("#draw-pools .errorlist")).to_be_visible()  # the live check: only 3 can be drawn
+    check_page(org, shots, "04b-pool-too-small")
     org.get_by_label(label(topic.name)).fill("3")
     org.get_by_label(label(_("Time limit (minutes)"))).fill("10")
     org.get_by_label(label(_("Attempts per round"))).fill("1")
