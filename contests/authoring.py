@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_log
 from accounts.models import User
-from contests.errors import NoDraw, NoRounds, PoolTooSmall, RoundFinal, RoundsOverlap
+from contests.errors import CloseBeforeStarts, NoDraw, NoRounds, PoolTooSmall, RoundFinal, RoundsOverlap
 from contests.fairness import contest_publish_check
 from contests.models import Contest, ContestAudience, ContestDrawRule, Round
 from quizzes.models import AttemptStatus, Audience, Quiz, QuizDrawRule, ReviewPolicy, Topic
@@ -331,6 +331,14 @@ def round_update(*, actor: User, round_: Round, now: datetime | None = None) -> 
     if stored.is_final:
         raise RoundFinal()
     fields = ["title", "opens_at", "closes_at"]
+    if round_.closes_at < stored.closes_at:
+        # A close moved into the past must not end an attempt before it began: answers given after
+        # the close would count, in no time at all.
+        starts = [at for quiz in round_.quizzes() if (at := quiz.attempts.aggregate(at=Max("started_at"))["at"])]
+        if starts and max(starts) >= round_.closes_at:
+            when = timezone.localtime(max(starts)).strftime("%d/%m/%Y %H:%M")
+            raise CloseBeforeStarts(_("An attempt at this round started at %(time)s: the round cannot close "
+                                      "before that.") % {"time": when})
     before = _values(stored, fields)
     in_flight = sum(quiz.attempts.filter(status=AttemptStatus.OPEN, deadline__gt=round_.closes_at).count()
                     for quiz in round_.quizzes()) if round_.closes_at < stored.closes_at else 0

@@ -149,3 +149,9 @@ class ContestPoolOverlap(PoolOverlap):
     template = _("This contest cannot be published: %(count)s questions of its pool can be reviewed with their "
                  "right answers in %(conflicts)s: %(questions)s. Draw the rounds from other topics, or set the "
                  "review of those quizzes to never until the contest is over.")
+
+
+class CloseBeforeStarts(QuizError):
+    code = "close_before_starts"
+    status = 409
+    default_message = _("Some attempts at this round started after that time: choose a later close.")

@@ -135,7 +135,7 @@ class PrizesForm(forms.ModelForm):
     second_prizes = _number(_("Second prizes"), min_value=0, max_value=PRIZE_COUNT_MAX)
     third_prizes = _number(_("Third prizes"), min_value=0, max_value=PRIZE_COUNT_MAX)
     consolation_prizes = _number(_("Consolation prizes"), min_value=0, max_value=PRIZE_COUNT_MAX)
-    unit_prizes = _number(_("Unit prizes"), min_value=0, max_value=PRIZE_COUNT_MAX)
+    unit_prizes = _number(_("Number of unit prizes"), min_value=0, max_value=PRIZE_COUNT_MAX)
     unit_min_participation_percent = _number(
         _("Minimum participation for a unit prize (%)"), min_value=0, max_value=100,
         help_text=_("Participants against the unit's headcount: a unit under this rate gets no prize."))

@@ -192,7 +192,7 @@ def round_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         try:
             round_update(actor=request.user, round_=form.save(commit=False))
         except QuizError as exc:
-            form.add_error(None, exc.message)
+            form.add_error("closes_at", exc.message)
         else:
             messages.success(request, _("%(round)s was saved.") % {"round": round_.label})
             return redirect("contests:manage_contest", slug=slug)

@@ -27,7 +27,7 @@ from accounts.roles import home_unit, is_organiser, managed_root
 from contests.errors import PredictionTooLate
 from contests.forms import PredictionForm, UnitFilterForm
 from contests.manage_forms import ManageUnitFilterForm
-from contests.models import QUIZ_ROUND, Contest, Prize, PrizeKind, Round, Standing
+from contests.models import QUIZ_ROUND, Contest, Prize, PrizeCategory, PrizeKind, Round, Standing
 from contests.poster import contest_poster_pdf
 from contests.ranking import actual_figure
 from contests.services import attempt_submit_with_prediction, round_close, round_enter
@@ -294,6 +294,9 @@ def why_ranked(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def winners(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     round_ = _get_round_for_user(request, slug, number)
     prizes = list(Prize.objects.filter(round=round_).select_related("standing__user", "unit"))
+    for prize in prizes:
+        # First, second, third or consolation, by the counts the organiser set for each rank.
+        prize.tier = round_.contest.prize_tier(prize.place) if prize.category == PrizeCategory.ALL else ""
     return render(request, "contests/winners.html", {
         "contest": round_.contest, "round": round_,
         "individual": [p for p in prizes if p.kind == PrizeKind.INDIVIDUAL],

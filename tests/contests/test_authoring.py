@@ -22,7 +22,15 @@ from contests.authoring import (
     rounds_generate,
     weekly_windows,
 )
-from contests.errors import ContestPoolOverlap, NoDraw, NoRounds, PoolTooSmall, RoundFinal, RoundsOverlap
+from contests.errors import (
+    CloseBeforeStarts,
+    ContestPoolOverlap,
+    NoDraw,
+    NoRounds,
+    PoolTooSmall,
+    RoundFinal,
+    RoundsOverlap,
+)
 from contests.models import Contest, ContestAudience, RankingRule, Standing
 from contests.ranking import final_ranks_compute
 from contests.services import round_enter
@@ -277,3 +285,18 @@ def test_publishing_is_refused_when_another_quiz_reviews_the_contests_pool(organ
     contest.refresh_from_db()
     assert not contest.is_published
     assert not AuditEntry.objects.filter(action="contest.publish").exists()
+
+
+def test_a_close_before_an_attempt_started_is_refused(organiser, open_round, resident):
+    now = timezone.now()
+    attempt = round_enter(round_=open_round, user=resident, now=now - timedelta(minutes=10))
+    stored_close = open_round.closes_at
+    open_round.closes_at = now - timedelta(minutes=20)
+    with pytest.raises(CloseBeforeStarts) as refused:
+        round_update(actor=organiser, round_=open_round)
+    assert timezone.localtime(attempt.started_at).strftime("%H:%M") in refused.value.message
+    open_round.refresh_from_db()
+    attempt.refresh_from_db()
+    assert open_round.closes_at == stored_close
+    assert attempt.status == AttemptStatus.OPEN
+    assert not AuditEntry.objects.filter(action="contest.round_update").exists()

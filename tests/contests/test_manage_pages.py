@@ -15,7 +15,9 @@ from accounts.models import AuditEntry, UnitKind
 from accounts.roles import Role
 from contests.authoring import contest_save, rounds_generate
 from contests.models import Contest, ContestAudience, Round
+from contests.services import round_close
 from tests.conftest import _client_for
+from tests.contests.helpers import NOW, make_contest, make_round, take
 from tests.factories import make_unit, make_user
 from tests.quizzes.attempt_factories import make_question, make_topic
 
@@ -302,3 +304,15 @@ def test_the_link_preview_picture_is_a_png_named_in_the_open_graph_tags(client, 
 
 def test_a_draft_contest_has_no_public_picture(client, contest):
     assert client.get(reverse("contests:share_image", args=["cuoc-thi"])).status_code == 404
+
+
+def test_the_winners_page_names_each_prize_by_its_rank(organiser, village, client):
+    contest = make_contest(slug="giai", first_prizes=1, second_prizes=1, third_prizes=0, individual_prizes=2)
+    round_ = make_round(contest)
+    for correct in (3, 2):
+        take(round_, make_user(role=Role.RESIDENT, unit=village, birth_year=1990), correct=correct, seconds=10)
+    round_.opens_at, round_.closes_at = NOW - timedelta(days=8), NOW - timedelta(days=1)
+    round_.save()
+    round_close(round_=round_, actor=organiser)
+    html = client.get(reverse("contests:winners", args=["giai", round_.number])).content.decode()
+    assert "1 · Giải Nhất" in html and "2 · Giải Nhì" in html
