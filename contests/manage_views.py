@@ -73,7 +73,7 @@ def _contest_form_page(request: HttpRequest, *, contest: Contest | None) -> Http
     # heading must keep the saved title.
     instance = Contest.objects.get(pk=contest.pk) if contest else Contest()
     counts = contest_counts(instance)
-    status = 200
+    status = 200  # a preview or a recount is no failed save, even with errors shown
     preview = None
     if request.method == "POST":
         form = ContestForm(request.POST, instance=instance, counts=counts)
@@ -90,10 +90,11 @@ def _contest_form_page(request: HttpRequest, *, contest: Contest | None) -> Http
                 saved = contest_save(actor=request.user, contest=form.save(commit=False), counts=form.counts)
             except QuizError as exc:
                 form.add_error(None, exc.message)
+                status = 400
             else:
                 messages.success(request, _("The contest was saved."))
                 return redirect("contests:manage_contest", slug=saved.slug)
-        if form.is_bound and form.errors:
+        else:
             status = 400
     else:
         form = ContestForm(instance=instance, counts=counts)
