@@ -316,3 +316,15 @@ def test_the_winners_page_names_each_prize_by_its_rank(organiser, village, clien
     round_close(round_=round_, actor=organiser)
     html = client.get(reverse("contests:winners", args=["giai", round_.number])).content.decode()
     assert "1 · Giải Nhất" in html and "2 · Giải Nhì" in html
+
+
+def test_the_contest_list_reads_in_a_fixed_number_of_queries(organiser, organiser_client, topic,
+                                                            django_assert_num_queries):
+    for n in range(3):
+        contest = contest_save(actor=organiser, contest=Contest(title=f"Thi {n}", slug=f"thi-{n}"),
+                               counts={topic.pk: 1})
+        rounds_generate(actor=organiser, contest=contest, start=timezone.localdate(), count=2)
+    # session, user, permissions (2), contests, their rounds: none per contest or round.
+    with django_assert_num_queries(6):
+        response = organiser_client.get(reverse("contests:manage_list"))
+    assert response.content.decode().count("2 vòng thi") == 3
