@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Unit, User
+from accounts.models import Unit, UnitKind, User
 
 
 class Role(TextChoices):
@@ -105,3 +105,17 @@ def can_see_unit(user, unit: Unit) -> bool:
     if is_organiser(user):
         return True
     return is_unit_manager(user) and user.unit_id is not None and user.unit.contains(unit)
+
+
+def home_unit(user) -> Unit | None:
+    """Where an organiser's pages open: the commune their own unit belongs to, not the province
+    above it (the unit filter widens to anything under managed_root). A unit manager's home is
+    their own unit; anyone else has none."""
+    root = managed_root(user)
+    if root is None or not is_organiser(user) or not user.unit_id:
+        return root
+    own = user.unit
+    ancestor_ids = [int(part) for part in own.path.split("/") if part]
+    commune = (Unit.objects.filter(pk__in=ancestor_ids, kind=UnitKind.COMMUNE, path__startswith=root.path)
+               .order_by("-path").first())
+    return commune or root

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from contests.models import Contest, ContestAudience, PredictionKind, Round
+from contests.models import Contest, ContestAudience, ContestDrawRule, PredictionKind, Round
 from quizzes.models import Audience, Quiz, QuizDrawRule, ReviewPolicy, ScoringRule, Topic
 
 SLUG = "cchc-2025"
@@ -63,8 +63,12 @@ def load(stdout) -> None:
                         "Đông Trà Bồng."),
         "rules": RULES, "is_published": True, "audience": ContestAudience.BOTH, "min_age": 15,
         "prediction_kind": PredictionKind.PARTICIPANTS, "individual_prizes": 3, "unit_prizes": 2,
-        "unit_min_participation_percent": 50,
+        "unit_min_participation_percent": 50, "time_limit_minutes": 15, "attempts_per_round": 3,
+        "scoring_rule": ScoringRule.HIGHEST,
     })
+    # What the organiser's settings page shows and the round quizzes are made from.
+    if not contest.draw_rules.exists():
+        ContestDrawRule.objects.bulk_create(ContestDrawRule(contest=contest, topic=t, count=PER_TOPIC) for t in topics)
     first_week = _week_start(timezone.now())
     made = 0
     for number in range(1, WEEKS + 1):

@@ -63,6 +63,36 @@ class RoundNotEnded(QuizError):
     default_message = _("The final ranking can only be computed once the round has ended.")
 
 
+class PoolTooSmall(QuizError):
+    code = "pool_too_small"
+    status = 409
+    default_message = _("The question bank does not have enough published questions for this draw.")
+
+
+class NoDraw(QuizError):
+    code = "no_draw"
+    status = 400
+    default_message = _("Choose how many questions each round draws from at least one topic.")
+
+
+class NoRounds(QuizError):
+    code = "no_rounds"
+    status = 409
+    default_message = _("Add the contest's rounds before publishing it.")
+
+
+class RoundsOverlap(QuizError):
+    code = "rounds_overlap"
+    status = 409
+    default_message = _("These rounds would overlap a round the contest already has.")
+
+
+class RoundFinal(QuizError):
+    code = "round_final"
+    status = 409
+    default_message = _("The final ranking of this round is computed: its times can no longer change.")
+
+
 # How many overlapping questions a refusal names before "and N other questions".
 OVERLAP_LISTED = 10
 OVERLAP_TEXT_CHARS = 60
@@ -119,3 +149,9 @@ class ContestPoolOverlap(PoolOverlap):
     template = _("This contest cannot be published: %(count)s questions of its pool can be reviewed with their "
                  "right answers in %(conflicts)s: %(questions)s. Draw the rounds from other topics, or set the "
                  "review of those quizzes to never until the contest is over.")
+
+
+class CloseBeforeStarts(QuizError):
+    code = "close_before_starts"
+    status = 409
+    default_message = _("Some attempts at this round started after that time: choose a later close.")

@@ -25,6 +25,7 @@ from contests.models import (
     Prize,
     PrizeCategory,
     PrizeKind,
+    RankingRule,
     Round,
     Standing,
     SuspicionFlag,
@@ -35,10 +36,22 @@ from contests.standings import display_name, display_unit
 # Sorts people who gave no prediction after every real error.
 NO_PREDICTION = 2**31 - 1
 
-RANKING_RULE = (
-    "score (high first), then prediction error |guess − actual| (low first), then time taken "
-    "(low first), then submission time (early first)"
-)
+RANKING_RULES = {
+    RankingRule.PREDICTION_FIRST: (
+        "score (high first), then prediction error |guess − actual| (low first), then time taken "
+        "(low first), then submission time (early first)"
+    ),
+    RankingRule.TIME_FIRST: (
+        "score (high first), then time taken (low first), then prediction error |guess − actual| "
+        "(low first), then submission time (early first)"
+    ),
+}
+RANKING_RULE = RANKING_RULES[RankingRule.PREDICTION_FIRST]
+_ERROR = "COALESCE(ABS(prediction - %s), %s) ASC"
+_ORDER = {
+    RankingRule.PREDICTION_FIRST: f"score DESC, {_ERROR}, duration_ms ASC",
+    RankingRule.TIME_FIRST: f"score DESC, duration_ms ASC, {_ERROR}",
+}
 
 
 def actual_figure(round_: Round) -> int:
@@ -54,14 +67,14 @@ def final_ranks_compute(round_: Round, actual: int) -> None:
     rather than two halves the rows rewritten at a million standings (each rewrite touches every
     index of the table), and rows already right (a second close) are not rewritten at all."""
     table = connection.ops.quote_name(Standing._meta.db_table)
+    order = _ORDER.get(round_.contest.ranking_rule, _ORDER[RankingRule.PREDICTION_FIRST])
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     # UPDATE … FROM works on PostgreSQL and on SQLite ≥ 3.33.
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET prediction_error = ranked.err, final_rank = ranked.rn FROM ("  # noqa: S608
             "  SELECT id, ABS(prediction - %s) AS err, ROW_NUMBER() OVER ("
-            "    ORDER BY score DESC, COALESCE(ABS(prediction - %s), %s) ASC, duration_ms ASC, submitted_at ASC,"
-            "    id ASC"
+            f"    ORDER BY {order}, submitted_at ASC, id ASC"
             "  ) AS rn"
             f"  FROM {table} WHERE round_id = %s"
             f") AS ranked WHERE {table}.id = ranked.id"
@@ -169,7 +182,7 @@ def snapshot_write(round_: Round, actual: int) -> tuple[str, str]:
         writer.writerow(["# round", round_.number, csv_safe(round_.label)])
         writer.writerow(["# prediction_question", round_.contest.prediction_kind])
         writer.writerow(["# actual_figure", actual])
-        writer.writerow(["# ranking_rule", RANKING_RULE])
+        writer.writerow(["# ranking_rule", RANKING_RULES.get(round_.contest.ranking_rule, RANKING_RULE)])
         writer.writerow(SNAPSHOT_HEADER)
         rows = (Standing.objects.filter(round=round_).order_by("final_rank")
                 .values_list("final_rank", "user_id", "user__full_name", "user__show_on_leaderboard",

@@ -23,13 +23,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Unit
 from accounts.ratelimit import client_fingerprint, client_ip
-from accounts.roles import is_organiser
+from accounts.roles import home_unit, is_organiser, managed_root
 from contests.errors import PredictionTooLate
 from contests.forms import PredictionForm, UnitFilterForm
-from contests.models import QUIZ_ROUND, Contest, Prize, PrizeKind, Round, Standing
+from contests.manage_forms import ManageUnitFilterForm
+from contests.models import QUIZ_ROUND, Contest, Prize, PrizeCategory, PrizeKind, Round, Standing
 from contests.poster import contest_poster_pdf
 from contests.ranking import actual_figure
 from contests.services import attempt_submit_with_prediction, round_close, round_enter
+from contests.share_image import contest_share_png
 from contests.standings import (
     leaderboard_rows,
     mmss,
@@ -107,8 +109,19 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "current": current,
         "current_is_open": current is not None and current.is_open(now),
         "share_url": request.build_absolute_uri(reverse("contests:contest_detail", args=[contest.slug])),
+        "share_image_url": request.build_absolute_uri(reverse("contests:share_image", args=[contest.slug])),
         "is_organiser": is_organiser(request.user),
     })
+
+
+@require_GET
+def contest_share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The link preview's picture (og:image) that Zalo and Facebook fetch."""
+    contest = _get_contest_for_user(request, slug)
+    response = HttpResponse(contest_share_png(contest, site_name=_("Đông Trà Bồng commune")),
+                            content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -281,6 +294,9 @@ def why_ranked(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def winners(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     round_ = _get_round_for_user(request, slug, number)
     prizes = list(Prize.objects.filter(round=round_).select_related("standing__user", "unit"))
+    for prize in prizes:
+        # First, second, third or consolation, by the counts the organiser set for each rank.
+        prize.tier = round_.contest.prize_tier(prize.place) if prize.category == PrizeCategory.ALL else ""
     return render(request, "contests/winners.html", {
         "contest": round_.contest, "round": round_,
         "individual": [p for p in prizes if p.kind == PrizeKind.INDIVIDUAL],
@@ -319,7 +335,11 @@ def contest_poster(request: HttpRequest, slug: str) -> HttpResponse:
 def participation(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Live participation per unit and per hour (organisers)."""
     round_ = _get_organised_round_for_user(request, slug, number)
-    root = _root_unit()
+    # Opens on the organiser's own commune; the filter widens to anything they may see.
+    form = ManageUnitFilterForm(request.GET or None, root=managed_root(request.user))
+    root = home_unit(request.user)
+    if form.is_bound and form.is_valid() and form.cleaned_data["unit"] is not None:
+        root = form.cleaned_data["unit"]
     per_hour = list(
         Standing.objects.filter(round=round_).annotate(hour=TruncHour("submitted_at")).order_by("hour")
         .values("hour").annotate(people=Count("pk"))
@@ -327,6 +347,7 @@ def participation(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "contests/participation.html", {
         "contest": round_.contest, "round": round_,
         "rows": unit_rows(round_, root) if root else [],
+        "unit_form": form, "root": root,
         "per_hour": per_hour,
         "participants": Standing.objects.filter(round=round_).count(),
         "figure_now": actual_figure(round_),

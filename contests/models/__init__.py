@@ -4,8 +4,10 @@ from contests.models.contest import (
     QUIZ_ROUND,
     Contest,
     ContestAudience,
+    ContestDrawRule,
     Prediction,
     PredictionKind,
+    RankingRule,
     Round,
 )
 from contests.models.flag import FlagStatus, SuspicionFlag, SuspicionKind
@@ -20,7 +22,7 @@ from contests.models.standing import (
 )
 
 __all__ = [
-    "QUIZ_ROUND", "Contest", "ContestAudience", "ContestStanding", "FlagStatus", "Prediction", "PredictionKind",
-    "Prize", "PrizeCategory", "PrizeKind", "RankBucket", "Round", "Standing", "SuspicionFlag", "SuspicionKind",
-    "UnitStanding",
+    "QUIZ_ROUND", "Contest", "ContestAudience", "ContestDrawRule", "ContestStanding", "FlagStatus", "Prediction",
+    "PredictionKind", "Prize", "PrizeCategory", "PrizeKind", "RankBucket", "RankingRule", "Round", "Standing",
+    "SuspicionFlag", "SuspicionKind", "UnitStanding",
 ]

@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Quiz, ScoringRule, Topic
+from quizzes.services.attempts import attempts_cut_to_close
 
 
 class ContestAudience(models.TextChoices):
@@ -27,6 +29,18 @@ class ContestAudience(models.TextChoices):
 class PredictionKind(models.TextChoices):
     PARTICIPANTS = "participants", _("How many people will take part in this round")
     ALL_CORRECT = "all_correct", _("How many people will answer every question correctly in this round")
+
+
+class RankingRule(models.TextChoices):
+    """What separates people with the same score in the final ranking (the submission time, then
+    the standing's id, always come last)."""
+
+    PREDICTION_FIRST = "prediction_first", _("Score, then the prediction, then the time taken")
+    TIME_FIRST = "time_first", _("Score, then the time taken, then the prediction")
+
+
+TIME_LIMIT_MINUTES_MAX = 180
+ATTEMPTS_PER_ROUND_MAX = 10
 
 
 class ContestQuerySet(models.QuerySet):
@@ -56,6 +70,31 @@ class Contest(models.Model):
     )
     prediction_kind = models.CharField(_("prediction question"), max_length=12, choices=PredictionKind.choices,
                                        default=PredictionKind.PARTICIPANTS)
+    ranking_rule = models.CharField(_("ranking rule"), max_length=20, choices=RankingRule.choices,
+                                    default=RankingRule.PREDICTION_FIRST)
+    # What each round's quiz is made from (contests/authoring.py keeps the quizzes in step): the
+    # organiser sets the contest, never a quiz.
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(TIME_LIMIT_MINUTES_MAX)],
+    )
+    attempts_per_round = models.PositiveSmallIntegerField(
+        _("attempts per round"), default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(ATTEMPTS_PER_ROUND_MAX)],
+    )
+    scoring_rule = models.CharField(_("attempt that counts"), max_length=10, choices=ScoringRule.choices,
+                                    default=ScoringRule.HIGHEST)
+    staff_pool = models.BooleanField(
+        _("staff draw from a pool of their own"), default=False,
+        help_text=_("Staff then also get the questions written for staff; residents only ever get the "
+                    "questions written for everyone."),
+    )
+    # Individual prizes by rank: the first N places are first prizes, then second, third, then
+    # consolation prizes. individual_prizes (what the ranking reads) is their sum.
+    first_prizes = models.PositiveSmallIntegerField(_("first prizes"), default=1)
+    second_prizes = models.PositiveSmallIntegerField(_("second prizes"), default=1)
+    third_prizes = models.PositiveSmallIntegerField(_("third prizes"), default=1)
+    consolation_prizes = models.PositiveSmallIntegerField(_("consolation prizes"), default=0)
     individual_prizes = models.PositiveSmallIntegerField(_("individual prizes per round"), default=3)
     split_prizes = models.BooleanField(
         _("separate individual prizes for staff and residents"), default=False,
@@ -100,6 +139,37 @@ class Contest(models.Model):
         if self.audience == ContestAudience.STAFF:
             return staff
         return True
+
+    @property
+    def prize_tiers(self) -> list[tuple[str, int]]:
+        return [(str(_("First prize")), self.first_prizes), (str(_("Second prize")), self.second_prizes),
+                (str(_("Third prize")), self.third_prizes), (str(_("Consolation prize")), self.consolation_prizes)]
+
+    def prize_tier(self, place: int) -> str:
+        """The name of the individual prize at this place (1 = the first winner)."""
+        for name, count in self.prize_tiers:
+            if place <= count:
+                return name
+            place -= count
+        return ""
+
+
+class ContestDrawRule(models.Model):
+    """How many questions of a topic each round draws. Copied into every round's quiz
+    (QuizDrawRule) by contests/authoring.py."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="draw_rules")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+", verbose_name=_("topic"))
+    count = models.PositiveSmallIntegerField(_("questions per round"))
+
+    class Meta:
+        ordering = ["topic__name", "pk"]
+        verbose_name = _("questions per topic")
+        verbose_name_plural = _("questions per topic")
+        constraints = [models.UniqueConstraint(fields=["contest", "topic"], name="contest_draw_rule_once_per_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.topic}"
 
 
 class RoundQuerySet(models.QuerySet):
@@ -184,11 +254,16 @@ class Round(models.Model):
 
     def sync_quiz_windows(self) -> None:
         """The engine refuses starts outside a quiz's window and cuts deadlines at its close:
-        keep each quiz's window the round's."""
+        keep each quiz's window the round's. A close moved earlier cuts the deadlines of the
+        attempts in flight to it (with the grace period, like any deadline), so none stays open
+        past the round's close and into its final ranking."""
         for quiz in self.quizzes():
             if quiz.opens_at != self.opens_at or quiz.closes_at != self.closes_at:
+                earlier = quiz.closes_at is not None and self.closes_at < quiz.closes_at
                 quiz.opens_at, quiz.closes_at = self.opens_at, self.closes_at
                 quiz.save(update_fields=["opens_at", "closes_at"])
+                if earlier:
+                    attempts_cut_to_close(quiz=quiz)
 
 
 class Prediction(models.Model):

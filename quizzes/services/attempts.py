@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import User
@@ -385,6 +385,32 @@ def can_review(attempt: Attempt, *, now: datetime | None = None) -> bool:
     if policy == "after_close":
         return attempt.quiz.is_closed(now)
     return False
+
+
+def pool_sizes(*, audience: str, topic_ids: list[int] | None = None) -> dict[int, int]:
+    """How many published questions a quiz for this audience can draw, per topic id (the same
+    rule as draw_questions): what an organiser sees beside each topic's count."""
+    questions = _compatible(Question.objects.published(), audience)
+    if topic_ids is not None:
+        questions = questions.filter(topic_id__in=topic_ids)
+    rows = questions.values("topic_id").annotate(n=Count("pk")).values_list("topic_id", "n")
+    return dict(rows)
+
+
+def attempts_cut_to_close(*, quiz: Quiz, now: datetime | None = None) -> int:
+    """The quiz's close moved earlier: each open attempt whose deadline is past the new close
+    gets the close as its deadline, as if it had started under it. Those already past it and
+    its grace are closed now with what was saved (attempt_expire_if_overdue); the others close at
+    their new deadline like any attempt. Returns how many deadlines were cut."""
+    if quiz.closes_at is None:
+        return 0
+    now = now or timezone.now()
+    cut = Attempt.objects.filter(quiz=quiz, status=AttemptStatus.OPEN, deadline__gt=quiz.closes_at).update(
+        deadline=quiz.closes_at)
+    for attempt in Attempt.objects.filter(quiz=quiz, status=AttemptStatus.OPEN,
+                                          deadline__lt=now - _grace()).iterator():
+        attempt_expire_if_overdue(attempt, now=now)
+    return cut
 
 
 def review_withheld(attempt: Attempt, *, user: User) -> list[Withheld]:

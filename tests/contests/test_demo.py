@@ -28,3 +28,8 @@ def test_the_demo_contest_has_weekly_rounds_over_the_bank_and_loads_idempotently
     questions = draw_questions(rounds[0].quiz, random.Random(1))
     assert len(questions) == 10
     assert {q.audience for q in questions} <= {"public", "both"}
+    # The organiser's settings page shows what the round quizzes draw.
+    assert sorted(contest.draw_rules.values_list("topic_id", "count")) == sorted(
+        rounds[0].quiz.draw_rules.values_list("topic_id", "count"))
+    assert (contest.time_limit_minutes * 60, contest.attempts_per_round) == (
+        rounds[0].quiz.time_limit_seconds, rounds[0].quiz.attempts_allowed)

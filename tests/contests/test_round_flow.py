@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from contests.models import ContestAudience, Prediction, Standing
@@ -129,7 +130,8 @@ def test_a_flood_of_starts_from_one_address_is_rate_limited(settings, village, r
 def test_a_submit_after_the_round_closed_is_refused(resident_client, resident, round_):
     resident_client.post(_start_url(round_))
     attempt = Attempt.objects.get(user=resident)
-    round_.closes_at = NOW - timedelta(seconds=1)
+    # Just closed: the attempt in flight is cut to the close and still in its grace period.
+    round_.closes_at = timezone.now() - timedelta(seconds=1)
     round_.opens_at = NOW - timedelta(days=2)
     round_.save()
     response = resident_client.post(reverse("contests:round_submit", args=[attempt.pk]), {"prediction": "4"})
