@@ -1,5 +1,6 @@
-"""Contests, rounds, standings, prizes and suspicion flags (one module each group)."""
+"""Contests, rounds, standings, prizes, suspicion flags and round closes (one module each group)."""
 
+from contests.models.closing import ClosingStatus, ClosingStep, RoundClosing
 from contests.models.contest import (
     QUIZ_ROUND,
     Contest,
@@ -20,7 +21,7 @@ from contests.models.standing import (
 )
 
 __all__ = [
-    "QUIZ_ROUND", "Contest", "ContestAudience", "ContestStanding", "FlagStatus", "Prediction", "PredictionKind",
-    "Prize", "PrizeCategory", "PrizeKind", "RankBucket", "Round", "Standing", "SuspicionFlag", "SuspicionKind",
-    "UnitStanding",
+    "QUIZ_ROUND", "ClosingStatus", "ClosingStep", "Contest", "ContestAudience", "ContestStanding", "FlagStatus",
+    "Prediction", "PredictionKind", "Prize", "PrizeCategory", "PrizeKind", "RankBucket", "Round", "RoundClosing",
+    "Standing", "SuspicionFlag", "SuspicionKind", "UnitStanding",
 ]
