@@ -1,7 +1,8 @@
-"""The close on real workers: `manage.py qcluster` processes on loopback, against a SQLite file of
-their own. A cluster SIGKILLed in the middle of a close (a machine lost) leaves its task in the
-queue; another cluster takes it after Q_CLUSTER's `retry` and finishes the run, with the ranking,
-the prizes and the snapshot's SHA-256 of an uninterrupted close of the same data."""
+"""The close on real workers: `manage.py qcluster` processes on loopback, against a database of
+their own (a SQLite file; under `make test-pg`, a PostgreSQL database too). A cluster SIGKILLed in
+the middle of a close (a machine lost) leaves its task in the queue; another cluster takes it
+after Q_CLUSTER's `retry` and finishes the run, with the ranking, the prizes and the snapshot's
+SHA-256 of an uninterrupted close of a copy of the same data."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -53,9 +56,61 @@ print(round_close_request(round_=Round.objects.get(contest__slug="thu-tien-trinh
 """
 
 
-def _env(db: Path, media: Path, **extra: str) -> dict[str, str]:
+@dataclass
+class Database:
+    """One of the test's own databases: its URL, reads for the checks, and a copy of it."""
+
+    url: str
+    path: Path | None = None  # SQLite
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.path is not None:
+            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=20)
+            try:
+                return connection.execute(sql).fetchall()
+            finally:
+                connection.close()
+        with psycopg.connect(self.url.replace("postgres://", "postgresql://"), autocommit=True) as connection:
+            return connection.execute(sql).fetchall()
+
+
+def _admin_url() -> str:
+    return os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def databases(request, tmp_path):
+    """(the database the killed cluster works on, its copy closed without interruption)."""
+    if request.param == "sqlite":
+        killed, twin = tmp_path / "killed.sqlite3", tmp_path / "uninterrupted.sqlite3"
+        yield Database(f"sqlite:///{killed}", killed), Database(f"sqlite:///{twin}", twin)
+        return
+    names = [f"close_worker_{os.getpid()}_{n}" for n in ("killed", "twin")]
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    yield tuple(Database(f"{base}/{name}") for name in names)
+    with psycopg.connect(_admin_url().replace("postgres://", "postgresql://"), autocommit=True) as connection:
+        for name in names:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _create(db: Database) -> None:
+    if db.path is None:
+        with psycopg.connect(_admin_url().replace("postgres://", "postgresql://"), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{db.url.rsplit("/", 1)[1]}"')
+
+
+def _copy(source: Database, copy: Database) -> None:
+    if source.path is not None:
+        with sqlite3.connect(source.path) as a, sqlite3.connect(copy.path) as b:
+            a.backup(b)
+        return
+    with psycopg.connect(_admin_url().replace("postgres://", "postgresql://"), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{copy.url.rsplit("/", 1)[1]}" TEMPLATE "{source.url.rsplit("/", 1)[1]}"')
+
+
+def _env(db: Database, media: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TASK_", "DJANGO_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": f"sqlite:///{db}",
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": db.url,
                 "MEDIA_ROOT": str(media), "DEBUG": "true", "TASK_TIMEOUT": str(TIMEOUT),
                 "TASK_RETRY": str(RETRY), "PYTHONUNBUFFERED": "1", **extra})
     return env
@@ -68,24 +123,16 @@ def _run(args: list[str], env: dict[str, str]) -> str:
     return result.stdout
 
 
-def _query(db: Path, sql: str) -> list[tuple]:
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=20)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
-
-
-def _closing(db: Path) -> dict:
-    row = _query(db, "SELECT status, step, steps_done, runs FROM contests_roundclosing ORDER BY id DESC LIMIT 1")[0]
+def _closing(db: Database) -> dict:
+    row = db.query("SELECT status, step, steps_done, runs FROM contests_roundclosing ORDER BY id DESC LIMIT 1")[0]
     return dict(zip(["status", "step", "steps_done", "runs"], row, strict=True))
 
 
-def _result(db: Path) -> dict:
+def _result(db: Database) -> dict:
     return {
-        "sha256": _query(db, "SELECT snapshot_sha256 FROM quizzes_round")[0][0],
-        "ranks": _query(db, "SELECT user_id, final_rank, prediction_error FROM quizzes_standing ORDER BY user_id"),
-        "prizes": _query(db, "SELECT kind, place, standing_id, unit_id FROM quizzes_prize ORDER BY kind, place"),
+        "sha256": db.query("SELECT snapshot_sha256 FROM quizzes_round")[0][0],
+        "ranks": db.query("SELECT user_id, final_rank, prediction_error FROM quizzes_standing ORDER BY user_id"),
+        "prizes": db.query("SELECT kind, place, standing_id, unit_id FROM quizzes_prize ORDER BY kind, place"),
     }
 
 
@@ -120,13 +167,13 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def test_a_close_whose_cluster_is_killed_mid_way_is_finished_by_another_with_the_same_result(tmp_path):
-    db, twin = tmp_path / "killed.sqlite3", tmp_path / "uninterrupted.sqlite3"
+def test_a_close_whose_cluster_is_killed_mid_way_is_finished_by_another_with_the_same_result(databases, tmp_path):
+    db, twin = databases
     env = _env(db, tmp_path / "media-killed")
+    _create(db)
     _run(["manage.py", "migrate", "--noinput", "-v", "0"], env)
     _run(["-c", SEED], env)
-    with sqlite3.connect(db) as source, sqlite3.connect(twin) as copy:
-        source.backup(copy)
+    _copy(db, twin)
 
     # The same data closed in one go, in-process, as an operator's command does.
     _run(["manage.py", "close_round", "thu-tien-trinh", "1", "--override-reason", "thử nghiệm"],
@@ -150,8 +197,8 @@ def test_a_close_whose_cluster_is_killed_mid_way_is_finished_by_another_with_the
     killed_at = time.monotonic()
     stopped = _closing(db)
     assert (stopped["status"], stopped["steps_done"], stopped["runs"]) == ("running", 2, 1)
-    assert _query(db, "SELECT closed_at FROM quizzes_round") == [(None,)]
-    assert _query(db, "SELECT COUNT(*) FROM django_q_ormq") == [(1,)]  # the task is still in the queue
+    assert db.query("SELECT closed_at FROM quizzes_round") == [(None,)]
+    assert db.query("SELECT COUNT(*) FROM django_q_ormq") == [(1,)]  # the task is still in the queue
 
     second = _cluster(slow, log)
     try:
@@ -166,7 +213,8 @@ def test_a_close_whose_cluster_is_killed_mid_way_is_finished_by_another_with_the
     assert (done["steps_done"], done["runs"]) == (5, 2)
     assert _result(db) == expected
     # Its result saved, the task acknowledged: once.
-    assert _query(db, "SELECT COUNT(*), SUM(success) FROM django_q_task "
-                      "WHERE func = 'contests.closing.round_closing_run'") == [(1, 1)]
-    audit = _query(db, "SELECT data FROM accounts_auditentry WHERE action = 'contest.round_close'")
-    assert [json.loads(row[0])["sha256"] for row in audit] == [expected["sha256"]]
+    saved = db.query("SELECT success FROM django_q_task WHERE func = 'contests.closing.round_closing_run'")
+    assert [bool(success) for (success,) in saved] == [True]
+    audit = [data if isinstance(data, dict) else json.loads(data)
+             for (data,) in db.query("SELECT data FROM accounts_auditentry WHERE action = 'contest.round_close'")]
+    assert [data["sha256"] for data in audit] == [expected["sha256"]]
