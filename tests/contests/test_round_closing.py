@@ -308,3 +308,20 @@ def test_the_command_refuses_while_a_run_is_active(organiser, village):
     round_close_request(round_=round_, actor=organiser)
     with pytest.raises(CommandError, match="đang được kết thúc"):
         call_command("close_round", round_.contest.slug, str(round_.number))
+
+
+def test_a_flag_decided_while_the_close_is_past_its_prizes_step_rebuilds_the_prizes(organiser, village,
+                                                                                  monkeypatch):
+    round_ = _ended_round(village, fast=("Nhanh Một",), slow=("Chậm Một", "Chậm Hai"))
+    closing = round_close_request(round_=round_, actor=organiser, override_reason="Trao giải trước")
+
+    def crash(*_args):
+        raise OSError("storage unavailable")
+
+    monkeypatch.setattr(closing_module, "snapshot_write", crash)
+    with pytest.raises(OSError):
+        round_closing_run(closing.pk)
+    round_.refresh_from_db()
+    assert round_.closed_at is None and _winners(round_) == ["Nhanh Một", "Chậm Một"]
+    flag_decide(flag=SuspicionFlag.objects.get(round=round_), actor=organiser, confirm=True, reason="Nhờ người làm")
+    assert _winners(round_) == ["Chậm Một", "Chậm Hai"]
