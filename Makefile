@@ -35,12 +35,12 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 run: $(VENV)/.installed messages
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput     # also creates the task queue's schedules (config/tasks.py)
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py load_demo
 	$(PY) manage.py update_report_tallies
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (scripts/dev-cron.sh runs the cron jobs beside it)"
-	@bash scripts/dev-cron.sh $(PY) & cron=$$!; trap 'kill $$cron 2>/dev/null' EXIT INT TERM; \
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with the task queue's worker (manage.py qcluster) beside it; Ctrl-C stops both"
+	@$(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-dev

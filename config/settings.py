@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_q",
+    "config",
     "accounts",
     "quizzes",
     "contests",
@@ -295,6 +297,40 @@ SPECTACULAR_SETTINGS = {
 # --- Quizzes ----------------------------------------------------------------------------------
 # Seconds after an attempt's deadline during which answers in flight are still accepted.
 ATTEMPT_GRACE_SECONDS = env_int("ATTEMPT_GRACE_SECONDS", 60)
+
+# --- Task queue (django-q2) ---------------------------------------------------------------------
+# One API on both set-ups: the ORM broker keeps the queue in the database itself, so the embedded
+# SQLite default needs no other server (`manage.py qcluster` is the worker, `make run` starts it)
+# and a cluster's workers on several machines share its PostgreSQL. A task is deleted from the
+# queue only when its result is saved: a task whose worker died is presented again after `retry`
+# seconds, which must be longer than `timeout` (a task still running is never given to a second
+# worker). The project's schedules are in config/tasks.py.
+TASK_TIMEOUT = env_int("TASK_TIMEOUT", 600)
+TASK_RETRY = env_int("TASK_RETRY", TASK_TIMEOUT + 120)
+if TASK_RETRY <= TASK_TIMEOUT:
+    raise ImproperlyConfigured(f"TASK_RETRY ({TASK_RETRY}) must be longer than TASK_TIMEOUT ({TASK_TIMEOUT})")
+Q_CLUSTER = {
+    "name": env_str("TASK_CLUSTER_NAME", "cchc"),
+    "workers": env_int("TASK_WORKERS", 2),
+    "timeout": TASK_TIMEOUT,
+    "retry": TASK_RETRY,
+    "orm": "default",
+    # A task that raised is tried again (after `retry`) up to this many times in all.
+    "max_attempts": env_int("TASK_MAX_ATTEMPTS", 3),
+    # Schedules missed while no worker ran are not run in a burst afterwards.
+    "catch_up": False,
+    "save_limit": 500,
+    # An empty queue is read once a second.
+    "poll": 1,
+    # The cluster's own statistics (for `manage.py qinfo`), written twice a second: in Redis when
+    # there is one, otherwise in each process's memory rather than in the database cache, where
+    # they would take SQLite's write lock all day long.
+    "cache": "task_queue",
+}
+CACHES["task_queue"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL} if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "task-queue"}
+)
 
 LOGGING = {
     "version": 1,

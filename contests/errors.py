@@ -155,3 +155,23 @@ class CloseBeforeStarts(QuizError):
     code = "close_before_starts"
     status = 409
     default_message = _("Some attempts at this round started after that time: choose a later close.")
+
+
+class FlagsUndecided(QuizError):
+    """Prizes wait for every suspicion flag of the round to be confirmed or cleared."""
+
+    code = "flags_undecided"
+    status = 409
+
+    def __init__(self, flag_ids: list[int]) -> None:
+        self.flag_ids = list(flag_ids)
+        super().__init__(_("%(count)s suspicion flag(s) of this round are still undecided. Confirm or clear "
+                           "each one before the prizes are awarded, or give a reason to close the round "
+                           "without waiting for them.") % {"count": len(self.flag_ids)})
+
+
+class CloseInProgress(QuizError):
+    code = "close_in_progress"
+    status = 409
+    default_message = _("This round is already being closed: wait for that run to finish (its progress is on "
+                        "the participation page).")

@@ -73,3 +73,15 @@ class FlagDecisionForm(forms.Form):
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Write the reason for the decision: it goes into the audit log.")},
     )
+
+
+class RoundCloseForm(forms.Form):
+    """The participation page's close button. The reason is asked for only when suspicion flags
+    are undecided: with it the prizes are awarded without waiting for them (audit log)."""
+
+    override_reason = forms.CharField(
+        label=_("Reason to close without waiting for the undecided flags"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Leave empty to wait: decide the flags first. A reason is recorded in the audit log."),
+        error_messages={"max_length": _("Keep the reason to %(limit_value)d characters (it has %(show_value)d).")},
+    )

@@ -1,15 +1,14 @@
-"""Contest workflows: entering a round, submitting with the prediction, closing a round."""
+"""Contest workflows: entering a round, submitting with the prediction (closing a round: closing.py)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
-from accounts.audit import audit_log
 from accounts.models import User
 from accounts.ratelimit import hit
 from accounts.roles import is_staff_member
@@ -18,17 +17,14 @@ from contests.errors import (
     InvalidPrediction,
     PredictionTooLate,
     RoundClosed,
-    RoundNotEnded,
     RoundNotOpen,
     TooManyStarts,
     TooYoung,
     WrongAudience,
 )
-from contests.models import Prediction, Round, Standing
-from contests.ranking import actual_figure, final_ranks_compute, prizes_award, snapshot_write
-from contests.suspicion import round_flags_compute
-from quizzes.models import Attempt, AttemptStatus, Quiz
-from quizzes.services.attempts import attempt_expire_if_overdue, attempt_start, attempt_submit
+from contests.models import Prediction, Round
+from quizzes.models import Attempt, Quiz
+from quizzes.services.attempts import attempt_start, attempt_submit
 
 PREDICTION_MAX = 10_000_000
 
@@ -144,39 +140,3 @@ def _prediction_keep(*, attempt: Attempt, value: int, now: datetime) -> Predicti
     except IntegrityError:
         return None
 
-
-def round_close(*, round_: Round, actor: User | None = None, now: datetime | None = None) -> Round:
-    """Compute the final ranking, the prizes and the snapshot. Idempotent: running it again on
-    the same standings gives the same ranks, prizes and snapshot hash."""
-    now = now or timezone.now()
-    grace = timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
-    if now < round_.closes_at + grace:
-        raise RoundNotEnded()
-    # Attempts still open are past their deadline (cut at the round's close): grade them first,
-    # so their standings exist before the ranking is frozen.
-    for quiz in round_.quizzes():
-        for attempt in quiz.attempts.filter(status=AttemptStatus.OPEN).iterator():
-            attempt_expire_if_overdue(attempt, now=now)
-    with transaction.atomic():
-        # Lock the round row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
-        # staff_quiz outer join.
-        round_ = (Round.objects.select_for_update(of=("self",)).select_related("contest", "quiz", "staff_quiz")
-                  .get(pk=round_.pk))
-        previous_hash = round_.snapshot_sha256
-        actual = actual_figure(round_)
-        final_ranks_compute(round_, actual)
-        # Flags first: a confirmed one keeps its person out of the prizes. Decisions taken
-        # before this close survive it (round_flags_compute keeps them).
-        flags = round_flags_compute(round_=round_, now=now)
-        prizes = prizes_award(round_)
-        name, digest = snapshot_write(round_, actual)
-        first_close = round_.closed_at is None
-        round_.actual_figure = actual
-        round_.closed_at = round_.closed_at or now
-        round_.snapshot_name, round_.snapshot_sha256 = name, digest
-        round_.save(update_fields=["actual_figure", "closed_at", "snapshot_name", "snapshot_sha256"])
-        audit_log(actor=actor, action="contest.round_close" if first_close else "contest.round_reclose",
-                  obj=round_, summary=f"{round_} — {actual}",
-                  data={"actual_figure": actual, "participants": Standing.objects.filter(round=round_).count(),
-                        "prizes": len(prizes), "open_flags": flags, "sha256": digest, "previous_sha256": previous_hash})
-    return round_

@@ -209,7 +209,8 @@ def flag_decide(*, flag: SuspicionFlag, actor: User, confirm: bool, reason: str,
         flag.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         round_ = flag.round
         recomputed = False
-        if round_.is_final:
+        # Prizes exist from the close's prizes step on, before the round is final.
+        if round_.is_final or round_.prizes.exists():
             prizes_award(round_)
             recomputed = True
         audit_log(actor=actor, action="flag.confirm" if confirm else "flag.clear", obj=flag,

@@ -32,4 +32,5 @@ urlpatterns = [
     path("<slug:slug>/rounds/<int:number>/snapshot.csv", views.snapshot, name="snapshot"),
     path("<slug:slug>/rounds/<int:number>/participation/", views.participation, name="participation"),
     path("<slug:slug>/rounds/<int:number>/close/", views.close_round, name="close_round"),
+    path("<slug:slug>/rounds/<int:number>/close/progress/", views.closing_progress, name="closing_progress"),
 ]

@@ -24,13 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Unit
 from accounts.ratelimit import client_fingerprint, client_ip
 from accounts.roles import home_unit, is_organiser, managed_root
-from contests.errors import PredictionTooLate
-from contests.forms import PredictionForm, UnitFilterForm
+from contests.closing import open_flags, round_close_request
+from contests.errors import FlagsUndecided, PredictionTooLate
+from contests.forms import PredictionForm, RoundCloseForm, UnitFilterForm
 from contests.manage_forms import ManageUnitFilterForm
-from contests.models import QUIZ_ROUND, Contest, Prize, PrizeCategory, PrizeKind, Round, Standing
+from contests.models import QUIZ_ROUND, Contest, Prize, PrizeCategory, PrizeKind, Round, RoundClosing, Standing
 from contests.poster import contest_poster_pdf
 from contests.ranking import actual_figure
-from contests.services import attempt_submit_with_prediction, round_close, round_enter
+from contests.services import attempt_submit_with_prediction, round_enter
 from contests.share_image import contest_share_png
 from contests.standings import (
     leaderboard_rows,
@@ -46,6 +47,8 @@ from quizzes.services.errors import QuizError
 
 LEADERBOARD_SIZE = 50
 POLL_SECONDS = 15
+# How often the participation page asks how far a round's close has got.
+CLOSING_POLL_SECONDS = 3
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -330,16 +333,32 @@ def contest_poster(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _closing_context(round_: Round, form: RoundCloseForm | None = None) -> dict:
+    """What the page's "Final ranking and prizes" part shows: the latest run of the close, the
+    undecided flags the prizes wait for, and the button (or when it becomes available)."""
+    return {
+        "closing": RoundClosing.objects.filter(round=round_).first(),
+        "closing_poll_seconds": CLOSING_POLL_SECONDS,
+        "can_close": round_.can_be_closed(),
+        "undecided_flags": list(open_flags(round_)),
+        "form": form or RoundCloseForm(),
+    }
+
+
 @require_GET
 @login_required
 def participation(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    """Live participation per unit and per hour (organisers)."""
+    """Live participation per unit and per hour, and closing the round (organisers)."""
     round_ = _get_organised_round_for_user(request, slug, number)
+    return _participation_page(request, round_, RoundCloseForm())
+
+
+def _participation_page(request: HttpRequest, round_: Round, form: RoundCloseForm, status: int = 200) -> HttpResponse:
     # Opens on the organiser's own commune; the filter widens to anything they may see.
-    form = ManageUnitFilterForm(request.GET or None, root=managed_root(request.user))
+    unit_form = ManageUnitFilterForm(request.GET or None, root=managed_root(request.user))
     root = home_unit(request.user)
-    if form.is_bound and form.is_valid() and form.cleaned_data["unit"] is not None:
-        root = form.cleaned_data["unit"]
+    if unit_form.is_bound and unit_form.is_valid() and unit_form.cleaned_data["unit"] is not None:
+        root = unit_form.cleaned_data["unit"]
     per_hour = list(
         Standing.objects.filter(round=round_).annotate(hour=TruncHour("submitted_at")).order_by("hour")
         .values("hour").annotate(people=Count("pk"))
@@ -347,23 +366,44 @@ def participation(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "contests/participation.html", {
         "contest": round_.contest, "round": round_,
         "rows": unit_rows(round_, root) if root else [],
-        "unit_form": form, "root": root,
+        "unit_form": unit_form, "root": root,
         "per_hour": per_hour,
         "participants": Standing.objects.filter(round=round_).count(),
         "figure_now": actual_figure(round_),
-        "can_close": round_.has_ended(),
-    })
+        **_closing_context(round_, form),
+    }, status=status)
 
 
 @require_POST
 @login_required
 def close_round(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Queue the round's close and come back to the participation page at once, where its
+    progress shows; the task queue's worker computes it (contests/closing.py)."""
     round_ = _get_organised_round_for_user(request, slug, number)
+    form = RoundCloseForm(request.POST)
+    if not form.is_valid():
+        return _participation_page(request, round_, form, status=400)
     try:
-        round_ = round_close(round_=round_, actor=request.user)
+        round_close_request(round_=round_, actor=request.user,
+                            override_reason=form.cleaned_data["override_reason"])
+    except FlagsUndecided as exc:
+        form.add_error("override_reason", exc.message)
+        return _participation_page(request, round_, form, status=exc.status)
     except QuizError as exc:
         messages.error(request, exc.message)
         return redirect("contests:participation", slug=slug, number=number)
-    messages.success(request, _("The final ranking of %(round)s is computed. SHA-256 of the snapshot: %(hash)s") % {
-        "round": round_.label, "hash": round_.snapshot_sha256})
-    return redirect("contests:winners", slug=slug, number=number)
+    messages.success(request, _("The close of %(round)s is queued: its progress shows below.") % {
+        "round": round_.label})
+    return redirect(reverse("contests:participation", args=[slug, number]) + "#closing")
+
+
+@require_GET
+@login_required
+def closing_progress(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """How far the round's close has got: the fragment the participation page polls (htmx);
+    without htmx, the participation page itself."""
+    round_ = _get_organised_round_for_user(request, slug, number)
+    if not request.htmx:
+        return redirect(reverse("contests:participation", args=[slug, number]) + "#closing")
+    return render(request, "contests/_closing.html", {"contest": round_.contest, "round": round_,
+                                                      **_closing_context(round_)})

@@ -10,6 +10,7 @@ from string import ascii_uppercase
 from django.utils.translation import gettext as _
 
 from accounts.exports import Table
+from accounts.members import Viewer, phone_as_seen_by
 from accounts.models import Unit
 from accounts.privacy import mask_phone
 from contests.models import Prize, PrizeKind, Round, Standing
@@ -112,12 +113,14 @@ def round_results_table(round_: Round, unit: Unit) -> Table:
     return Table(title=_("Round results"), headers=headers, rows=rows)
 
 
-def winners_table(round_: Round, unit: Unit) -> Table:
-    """The round's prizes (as awarded at close): individuals, then units."""
+def winners_table(round_: Round, unit: Unit, *, viewer: Viewer) -> Table:
+    """The round's prizes (as awarded at close): individuals, then units. The winners' full
+    names, units and phones, to reach them for the prize: the phone in full for organisers,
+    masked for a unit manager (accounts.members.phone_as_seen_by)."""
     prizes = (Prize.objects.filter(round=round_).select_related("standing__user", "standing__unit", "unit")
               .order_by("kind", "category", "place"))
-    headers = [_("Prize"), _("Category"), _("Place"), _("Full name"), _("Unit"), _("Score"), _("Questions"),
-               _("Time taken (s)"), _("Participants"), _("Headcount"), _("Mean score")]
+    headers = [_("Prize"), _("Category"), _("Place"), _("Full name"), _("Unit"), _("Phone number"), _("Score"),
+               _("Questions"), _("Time taken (s)"), _("Participants"), _("Headcount"), _("Mean score")]
     rows = []
     for prize in prizes:
         if prize.kind == PrizeKind.INDIVIDUAL and prize.standing is not None:
@@ -125,9 +128,9 @@ def winners_table(round_: Round, unit: Unit) -> Table:
             if standing.unit is None or not standing.unit.path.startswith(unit.path):
                 continue
             rows.append([prize.get_kind_display(), prize.get_category_display(), prize.place,
-                         standing.user.full_name, standing.unit.name, standing.score, standing.max_score,
-                         round(standing.duration_ms / 1000, 1), None, None, None])
+                         standing.user.full_name, standing.unit.name, phone_as_seen_by(standing.user, viewer),
+                         standing.score, standing.max_score, round(standing.duration_ms / 1000, 1), None, None, None])
         elif prize.unit is not None and prize.unit.path.startswith(unit.path):
             rows.append([prize.get_kind_display(), prize.get_category_display(), prize.place, "", prize.unit.name,
-                         None, None, None, prize.participants, prize.headcount, prize.mean_score])
+                         "", None, None, None, prize.participants, prize.headcount, prize.mean_score])
     return Table(title=_("Winners"), headers=headers, rows=rows)

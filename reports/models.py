@@ -1,7 +1,7 @@
 """Tallies of finished attempts and their answers per day, counted from the attempts by
-`manage.py update_report_tallies` (reports.tallies, run from cron), so that the dashboard and the
-unit × topic table read a few thousand rows instead of every answer. A report reads them and
-says as of when; it never writes them.
+reports.tallies (run by the task queue every five minutes, and by `manage.py update_report_tallies`),
+so that the dashboard and the unit × topic table read a few thousand rows instead of every answer.
+A report reads them and says as of when; it never writes them.
 
 A tally counts each finished attempt on the local day it was submitted, for the unit and
 staff-ness frozen on the attempt when it started.

@@ -1,7 +1,7 @@
-"""Counting the report tallies (reports.models) from the finished attempts: `tallies_update`, run by
-`manage.py update_report_tallies` from cron, in the manner of djangoproject.com's dashboard
-(`update_metrics` builds, the page reads). Grading does nothing for the reports, and a report
-page never writes: it reads the tallies and says as of when they were counted.
+"""Counting the report tallies (reports.models) from the finished attempts: `tallies_update`, run every
+five minutes by the task queue (config/tasks.py) and by `manage.py update_report_tallies`, in the
+manner of djangoproject.com's dashboard (`update_metrics` builds, the page reads). Grading does
+nothing for the reports, and a report page never writes: it reads the tallies and says as of when they were counted.
 
 What is counted: every finished attempt (submitted or closed at its deadline), on the local day of
 its submission, for the unit and staff-ness frozen on the attempt when it started. Attempts

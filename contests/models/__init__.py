@@ -1,5 +1,6 @@
-"""Contests, rounds, standings, prizes and suspicion flags (one module each group)."""
+"""Contests, rounds, standings, prizes, suspicion flags and round closes (one module each group)."""
 
+from contests.models.closing import ClosingStatus, ClosingStep, RoundClosing
 from contests.models.contest import (
     QUIZ_ROUND,
     Contest,
@@ -22,7 +23,7 @@ from contests.models.standing import (
 )
 
 __all__ = [
-    "QUIZ_ROUND", "Contest", "ContestAudience", "ContestDrawRule", "ContestStanding", "FlagStatus", "Prediction",
-    "PredictionKind", "Prize", "PrizeCategory", "PrizeKind", "RankBucket", "RankingRule", "Round", "Standing",
-    "SuspicionFlag", "SuspicionKind", "UnitStanding",
+    "QUIZ_ROUND", "ClosingStatus", "ClosingStep", "Contest", "ContestAudience", "ContestDrawRule", "ContestStanding",
+    "FlagStatus", "Prediction", "PredictionKind", "Prize", "PrizeCategory", "PrizeKind", "RankBucket", "RankingRule",
+    "Round", "RoundClosing", "Standing", "SuspicionFlag", "SuspicionKind", "UnitStanding",
 ]

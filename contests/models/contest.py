@@ -6,8 +6,9 @@ the move to an app of its own changed no row (migrations contests/0001 and quizz
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -248,6 +249,15 @@ class Round(models.Model):
 
     def has_ended(self, at: datetime | None = None) -> bool:
         return (at or timezone.now()) >= self.closes_at
+
+    @property
+    def close_available_at(self) -> datetime:
+        """When the final ranking may be computed: the close plus the grace in which answers
+        already in flight are still accepted (ATTEMPT_GRACE_SECONDS)."""
+        return self.closes_at + timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
+
+    def can_be_closed(self, at: datetime | None = None) -> bool:
+        return (at or timezone.now()) >= self.close_available_at
 
     def quizzes(self) -> list[Quiz]:
         return [q for q in (self.quiz, self.staff_quiz) if q is not None]

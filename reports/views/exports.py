@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from accounts.exports import content_disposition, table_response
+from accounts.members import Viewer
 from contests.models import Round
 from reports import exporters, stats
 from reports.access import get_unit_for_user, reports_required, reports_root_for_user, scoped_unit
@@ -102,7 +103,7 @@ def round_winners(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_user(request, pk)
     unit = scoped_unit(request.user, None)
     options = FormatForm(request.GET)
-    table = exporters.winners_table(round_, unit)
+    table = exporters.winners_table(round_, unit, viewer=Viewer.of(request.user))
     return table_response(table, filename=_name("giai-thuong", round_.contest.slug, f"vong-{round_.number}"),
                           fmt=options.value("fmt", "xlsx"), actor=request.user, audit_name="round_winners",
                           summary=f"{round_}: {len(table.rows)}", data={"round": round_.pk})

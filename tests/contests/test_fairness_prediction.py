@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from contests.closing import round_close
 from contests.errors import PredictionTooLate
 from contests.models import Prediction, Standing
-from contests.services import attempt_submit_with_prediction, round_close, round_enter
+from contests.services import attempt_submit_with_prediction, round_enter
 from quizzes.models import Attempt, AttemptStatus
 from quizzes.services.attempts import attempt_save_answer, attempt_submit
 from tests.contests.helpers import NOW, make_contest, make_round, take

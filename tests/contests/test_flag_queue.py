@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry
 from accounts.roles import Role
+from contests.closing import round_close
 from contests.models import FlagStatus, Prize, PrizeKind, SuspicionFlag
-from contests.services import round_close
 from contests.suspicion import round_flags_compute
 from tests.contests.helpers import make_contest, make_round
 from tests.contests.test_suspicion import play
@@ -87,7 +87,8 @@ def test_an_organiser_confirms_with_a_reason_and_the_audit_log_keeps_it(organise
 
 def test_confirming_after_the_close_rebuilds_the_winners(organiser_client, organiser, flag, round_, village):
     play(round_, make_user(role=Role.RESIDENT, unit=village, full_name="Hồ Thị Chậm"), correct=3, seconds=60)
-    round_close(round_=round_, actor=organiser, now=round_.closes_at + timedelta(minutes=5))
+    round_close(round_=round_, actor=organiser, now=round_.closes_at + timedelta(minutes=5),
+                override_reason="Trao giải trước, xem xét cờ sau")
     response = organiser_client.post(reverse("contests:flag_detail", args=[flag.pk]),
                                      {"decision": "confirm", "reason": "Bất thường"}, follow=True)
     assert "Danh sách giải của vòng này đã được tính lại." in response.content.decode()

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
+from contests.closing import round_close
 from contests.models import ContestStanding, Prediction, RankBucket, Standing, UnitStanding
-from contests.services import round_close
 from contests.standings import PROVISIONAL_ORDER, provisional_rank
 from quizzes.models import Attempt
 from tests.contests.helpers import make_round

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import UnitKind
 from accounts.roles import Role
-from contests.services import round_close
+from contests.closing import round_close
 from tests.contests.helpers import make_contest, make_round, take
 from tests.factories import make_unit, make_user
 

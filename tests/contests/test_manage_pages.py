@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, UnitKind
 from accounts.roles import Role
 from contests.authoring import contest_save, rounds_generate
+from contests.closing import round_close
 from contests.models import Contest, ContestAudience, Round
-from contests.services import round_close
 from tests.conftest import _client_for
 from tests.contests.helpers import NOW, make_contest, make_round, take
 from tests.factories import make_unit, make_user

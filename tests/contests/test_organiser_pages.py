@@ -10,6 +10,7 @@ from accounts.roles import Role
 from contests.models import Standing
 from tests.contests.helpers import NOW, make_contest, make_round, take
 from tests.factories import make_user
+from tests.taskqueue import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +42,16 @@ def test_the_participation_page_reads_in_a_fixed_number_of_queries(organiser_cli
                                                                    django_assert_num_queries):
     # session, user, permissions (2), contest, round, the organiser's scope (root twice, their unit,
     # their commune), subtree units, unit standings, per hour, participants, figure, the unit
-    # filter's choices: none per participant.
-    with django_assert_num_queries(16):
+    # filter's choices, the latest close run, the undecided flags: none per participant.
+    with django_assert_num_queries(18):
         organiser_client.get(_url("contests:participation", ended))
 
 
 def test_the_close_button_closes_and_shows_the_winners(organiser_client, ended):
-    response = organiser_client.post(_url("contests:close_round", ended), follow=True)
+    organiser_client.post(_url("contests:close_round", ended))
+    # The task queue's worker computes it (tests/contests/test_round_closing.py).
+    assert run_queued_tasks() == ["done"]
+    response = organiser_client.get(_url("contests:winners", ended))
     ended.refresh_from_db()
     assert ended.snapshot_sha256 in response.content.decode()
     assert ended.actual_figure == 3

@@ -1,7 +1,10 @@
 """Issue 5's journey at 360 px: a resident opens the contest link, registers with consent, takes
 the timed attempt, gives the prediction and sees a provisional rank. The organiser then closes
-the round with the button, and the final ranking, the unit leaderboard, the snapshot's hash and
-the winners are those computed by hand below.
+the round with the button: refused while the resident's fast perfect score is an undecided
+suspicion flag, listed with its link; the organiser clears it with a reason, closes again, the
+task queue's worker computes the close (run here by the test, as a worker would) and the page
+shows its end. The final ranking, the unit leaderboard, the snapshot's hash and the winners are
+those computed by hand below.
 
 Hand-computed round (3 questions; prediction: how many take part → actual figure 5):
   person             village  score  time    guess  error   final rank
@@ -11,6 +14,7 @@ Hand-computed round (3 questions; prediction: how many take part → actual figu
   Võ Thị Dung        Thôn Hai  3/3   620 s   100     95      4
   Phạm Văn Cường     Thôn Hai  2/3    10 s    5      0       5  (best guess, lower score)
 Provisional (score, then time): the resident is first, every other perfect score took ≥ 620 s.
+The contest flags a perfect score under 200 s a question (600 s): the resident only.
 Two individual prizes: Hoa, Bình. Units (threshold 50 %): Thôn Một 3/4 = 75,0 %, mean 3,00;
 Thôn Hai 2/5 = 40,0 %, mean 2,50, under the threshold: one unit prize, Thôn Một.
 """
@@ -29,12 +33,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import ConsentPurpose, UnitKind, User
 from accounts.roles import Role
-from contests.models import Prize, PrizeKind, Round, Standing
+from contests.models import Prize, PrizeKind, Round, RoundClosing, Standing
 from tests.contests.helpers import make_contest, take
 from tests.e2e.conftest import PHONE_VIEWPORT
 from tests.e2e.helpers import PageWatch, check_page, label
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.quizzes.attempt_factories import make_question, make_quiz, make_topic
+from tests.taskqueue import run_queued_tasks
 
 
 def _scenario():
@@ -43,7 +48,7 @@ def _scenario():
     village_two = make_unit("Thôn Hai", kind=UnitKind.VILLAGE, parent=commune, headcount=5)
     organiser = make_user(role=Role.ORGANISER, unit=commune, phone="0987654321", full_name="Trần Thị Tổ Chức")
     contest = make_contest(title="Tìm hiểu cải cách hành chính năm 2025", slug="cchc-2025", individual_prizes=2,
-                           unit_prizes=2, unit_min_participation_percent=50)
+                           unit_prizes=2, unit_min_participation_percent=50, suspicious_seconds_per_question=200)
     topic = make_topic()
     questions = [make_question(topic=topic, text=f"Câu hỏi cuộc thi {n}?",
                                choices=[(f"Đáp án {n}A", True), (f"Đáp án {n}B", False), (f"Đáp án {n}C", False)])
@@ -125,9 +130,28 @@ def test_a_resident_takes_part_and_the_closed_round_matches_the_hand_computed_re
     organiser_page.get_by_role("main").get_by_role("button", name=_("Log in")).click()
     expect(organiser_page).to_have_url(re.compile(r"/participation/$"))
     check_page(organiser_page, shots, "07-participation")
-    organiser_page.get_by_role("button", name=_("Close the round and compute the final ranking")).click()
+    close = organiser_page.get_by_role("button", name=_("Close the round and compute the final ranking"))
+    organiser_page.get_by_role("button", name=_("Check for suspicious attempts")).click()
+    organiser_page.goto(f"{live}/contests/cchc-2025/rounds/1/participation/")
+    close.click()
+    # Refused: the prizes wait for the flag, listed with its link.
+    expect(organiser_page.get_by_text("Còn 1 cờ nghi vấn chưa được quyết định trong vòng này.")).to_be_visible()
+    check_page(organiser_page, shots, "08-close-refused")
+    assert not RoundClosing.objects.exists()
+    organiser_page.get_by_role("link", name=re.compile("Nguyễn Thị Hoa")).click()
+    expect(organiser_page).to_have_url(re.compile(r"/contests/flags/\d+/$"))
+    organiser_page.get_by_label(_("Clear: nothing wrong")).check()
+    organiser_page.get_by_label(label(_("Reason"))).fill("Đã gọi điện xác minh: chị Hoa tự làm bài")
+    organiser_page.get_by_role("button", name=_("Record the decision")).click()
+    organiser_page.goto(f"{live}/contests/cchc-2025/rounds/1/participation/")
+    close.click()
+    # Queued at once; the page polls the run's progress while a worker computes it.
+    expect(organiser_page.locator("#closing [role=status]")).to_contain_text("hàng đợi tác vụ")
+    check_page(organiser_page, shots, "09-close-queued")
+    assert run_queued_tasks() == ["done"]
+    organiser_page.get_by_role("link", name=_("See the winners")).click(timeout=15_000)
     expect(organiser_page).to_have_url(re.compile(r"/rounds/1/winners/$"))
-    check_page(organiser_page, shots, "08-winners")
+    check_page(organiser_page, shots, "10-winners")
     round_.refresh_from_db()
     assert round_.actual_figure == 5
     expect(organiser_page.locator("code.hash").first).to_have_text(round_.snapshot_sha256)
@@ -148,14 +172,14 @@ def test_a_resident_takes_part_and_the_closed_round_matches_the_hand_computed_re
     # The resident's page now says final; the leaderboard and the unit table are as computed.
     page.reload()
     expect(facts.locator("dt", has_text=_("Final rank")).locator("xpath=following-sibling::dd[1]")).to_have_text("1")
-    check_page(page, shots, "09-result-final")
+    check_page(page, shots, "11-result-final")
     page.goto(f"{live}/contests/cchc-2025/rounds/1/leaderboard/")
-    check_page(page, shots, "10-final-leaderboard")
+    check_page(page, shots, "12-final-leaderboard")
     rows = _rows(page)
     assert [(r[0], r[1], r[3], r[5]) for r in rows] == [
         ("1", "Nguyễn T. H", "3/3", "0"), ("2", "Trần T. B", "3/3", "4"), ("3", "Lê V. A", "3/3", "4"),
         ("4", "Võ T. D", "3/3", "95"), ("5", "Phạm V. C", "2/3", "0")]
     page.goto(f"{live}/contests/cchc-2025/rounds/1/units/")
-    check_page(page, shots, "11-units")
+    check_page(page, shots, "13-units")
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in _rows(page)] == [
         ("1", "Thôn Một", "3 / 4", "75,0%", "3,00"), ("2", "Thôn Hai", "2 / 5", "40,0%", "2,50")]

@@ -67,8 +67,8 @@ def test_winners_and_unit_prizes(organiser_client, scenario, unit_b, staff_b):
     Prize.objects.create(round=round_1, kind=PrizeKind.UNIT, place=1, unit=unit_b, participants=1, headcount=5,
                          mean_score="4.00")
     rows = _sheet(organiser_client.get(reverse("reports:export_round_winners", args=[round_1.pk])))
-    assert rows[1][:6] == ["Cá nhân", "Tất cả", 1, "Võ Văn Bình", "Phòng B", 4]
-    assert rows[2][4] == "Phòng B" and rows[2][8:] == [1, 5, 4.0]
+    assert rows[1][:7] == ["Cá nhân", "Tất cả", 1, "Võ Văn Bình", "Phòng B", staff_b.phone, 4]
+    assert rows[2][4] == "Phòng B" and rows[2][9:] == [1, 5, 4.0]
 
 
 def test_an_unknown_round_is_a_404(organiser_client):

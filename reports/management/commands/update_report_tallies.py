@@ -1,5 +1,6 @@
-"""Count the report tallies from the finished attempts (reports.tallies.tallies_update). Run it
-from cron every few minutes: the reports show the figures as of the last run."""
+"""Count the report tallies from the finished attempts (reports.tallies.tallies_update). The task
+queue runs the same function every five minutes (config/tasks.py); the reports show the figures as
+of the last run."""
 
 from __future__ import annotations
 
