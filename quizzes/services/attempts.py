@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import User
@@ -84,6 +84,14 @@ def _compatible(questions: QuerySet[Question], audience: str) -> QuerySet[Questi
     if audience == Audience.BOTH:
         return questions.filter(audience=Audience.BOTH)
     return questions.for_audience(audience)
+
+
+def pool_sizes(audience: str) -> dict[int, int]:
+    """Per topic id, how many published questions a quiz of this audience may draw: the live
+    figure the authoring pages show beside each draw rule, and check a rule against."""
+    rows = (_compatible(Question.objects.published(), audience)
+            .order_by().values("topic_id").annotate(n=Count("pk")).values_list("topic_id", "n"))
+    return dict(rows)
 
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
