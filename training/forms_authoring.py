@@ -18,7 +18,7 @@ class ModuleForm(forms.ModelForm):
     class Meta:
         model = Module
         fields = ["title", "slug", "summary", "audience", "estimated_minutes", "order"]
-        labels = {"order": _("Position in the list of modules")}
+        labels = {"order": _("Position in the list of modules"), "slug": _("Page address")}
         error_messages = {
             "title": {"required": _("Enter the module's title."),
                       "max_length": _("The title can be at most 200 characters long.")},
@@ -65,6 +65,7 @@ class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
         fields = ["title", "slug", "body", "sources", "video_url", "attachment"]
+        labels = {"slug": _("Page address")}
         error_messages = {
             "title": {"required": _("Enter the lesson's title."),
                       "max_length": _("The title can be at most 200 characters long.")},
