@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts import demo
-from accounts.models import Unit, User
+from accounts.models import AuditEntry, Unit, User
 from accounts.roles import default_unit, managed_root
 from tests.training.factories import assign, make_module
 
@@ -91,6 +91,9 @@ def test_training_progress_rates_members_and_assignments_open_on_the_commune(org
     assert progress.context["unit"] == tree["commune"]
     assert [row.member.phone for row in progress.context["rows"]] == ["0905000002", "0905000003"]
     assert organiser_page.get(reverse("training:unit_progress"), {"unit": ""}).context["unit"] == tree["province"]
+    xlsx = organiser_page.get(reverse("training:unit_progress_xlsx"))
+    assert xlsx.status_code == 200
+    assert AuditEntry.objects.get(action="export.unit_progress").summary.endswith("— Xã Đông Trà Bồng")
     assert organiser_page.get(reverse("training:completion_rates")).context["unit"] == tree["commune"]
     assert organiser_page.get(reverse("accounts:unit_members")).context["unit"] == tree["commune"]
     assert organiser_page.get(reverse("accounts:unit_members"), {"unit": ""}).context["unit"] == tree["province"]

@@ -45,6 +45,16 @@ def test_bad_lesson_input_is_explained_and_nothing_is_saved(organiser_client, mo
     assert not AuditEntry.objects.exists()
 
 
+def test_an_edit_is_saved_and_audited_with_what_changed(organiser, organiser_client, module):
+    lesson = module.lessons.first()
+    response = organiser_client.post(reverse("training:author_lesson", args=[lesson.pk]),
+                                     _lesson_data(title=lesson.title, slug=lesson.slug, body="Nội dung mới."))
+    assert response.status_code == 302
+    assert Lesson.objects.get(pk=lesson.pk).body == "Nội dung mới."
+    entry = AuditEntry.objects.get(action="lesson.update")
+    assert entry.actor == organiser and "body" in entry.data["changed"] and "title" not in entry.data["changed"]
+
+
 def test_the_preview_button_without_javascript_renders_the_text_and_saves_nothing(organiser_client, module):
     lesson = module.lessons.first()
     url = reverse("training:author_lesson", args=[lesson.pk])

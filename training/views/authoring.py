@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
+from accounts.errors import DomainError
 from quizzes.models import Topic
 from quizzes.rendering import render_markdown
 from quizzes.services.attempts import pool_sizes
 from training import services
-from training.errors import PoolTooSmall, TrainingError
+from training.errors import PoolTooSmall
 from training.forms_authoring import ConfirmForm, LessonForm, LessonImageForm, ModuleForm, ModuleQuizForm
 from training.models import Lesson, LessonImage, Module
 from training.views.common import image_response
@@ -103,7 +104,7 @@ def module_publish(request: HttpRequest, pk: int) -> HttpResponse:
     module = _get_module_for_author(request, pk)
     try:
         services.module_publish(module=module, actor=request.user)
-    except TrainingError as exc:
+    except DomainError as exc:  # a training rule, or a rule of another app that the service asks
         messages.error(request, exc.message)
         return _module_page(request, module, ModuleForm(instance=module), status=exc.status)
     messages.success(request, _("The module is published: learners can see it now."))
@@ -246,7 +247,7 @@ def module_quiz(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except PoolTooSmall as exc:
             form.add_error(ModuleQuizForm.field_name(exc.topic), exc.message)
-        except TrainingError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The module quiz was saved."))
