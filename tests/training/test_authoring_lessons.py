@@ -158,6 +158,8 @@ def test_an_image_is_added_and_shown_to_those_who_may_read_the_lesson(organiser,
     assert served["X-Content-Type-Options"] == "nosniff" and b"".join(served.streaming_content) == PNG
     assert resident_client.get(src).status_code == 404
     assert organiser_client.get(reverse("training:author_image", args=[image.pk])).status_code == 200
+    preview = organiser_client.get(reverse("training:lesson_preview", args=[lesson.pk])).content.decode()
+    assert f'src="{reverse("training:author_image", args=[image.pk])}"' in preview
 
     organiser_client.post(reverse("training:author_image_delete", args=[image.pk]))
     assert not LessonImage.objects.exists()

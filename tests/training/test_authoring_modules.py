@@ -105,6 +105,17 @@ def test_the_list_shows_drafts_and_published_modules(organiser_client, module):
     assert module.title in html and draft.title in html and "Bản nháp" in html
 
 
+def test_the_list_takes_a_fixed_number_of_queries(organiser_client, django_assert_num_queries):
+    make_module()
+    # session, user, the organiser's permissions (own + groups'), the modules with their counts
+    with django_assert_num_queries(5):
+        organiser_client.get(reverse("training:author_module_list"))
+    for _ in range(3):
+        make_module()
+    with django_assert_num_queries(5):
+        organiser_client.get(reverse("training:author_module_list"))
+
+
 @pytest.mark.parametrize("who", ["resident_client", "staff_a_client", "manager_client"])
 def test_only_organisers_author(request, who, module):
     client = request.getfixturevalue(who)
