@@ -1,6 +1,7 @@
 """An organiser on a phone (360 px) authors training without the Django admin: creates a module,
-writes its lesson with a preview, publishes the module and assigns it to a unit with a due date;
-a staff member of that unit then finds it on their to-do list. axe-core checks every page."""
+writes its lesson with a preview, draws its quiz from the bank, publishes the module and assigns
+it to a unit with a due date; a staff member of that unit then finds it on their to-do list.
+axe-core checks every page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from accounts.models import AuditEntry, UnitKind
 from accounts.roles import Role
 from tests.e2e.helpers import check_page, label
 from tests.factories import PASSWORD, make_unit, make_user
+from tests.quizzes.attempt_factories import make_question, make_topic
 from training.models import Assignment, Lesson, Module, ModuleStatus
 
 
@@ -33,6 +35,9 @@ def test_an_organiser_authors_and_publishes_a_module_that_staff_then_see(page: P
     office = make_unit("Văn phòng HĐND và UBND xã", kind=UnitKind.DEPARTMENT, parent=commune)
     make_user(role=Role.ORGANISER, unit=culture, phone="0912000001", full_name="Trần Thị Hoa")
     make_user(role=Role.STAFF, unit=office, phone="0912000003", full_name="Phạm Thị Lan")
+    topic = make_topic("Chính quyền hai cấp")
+    for _n in range(3):
+        make_question(topic=topic)
 
     _log_in(page, live, "0912000001", "/training/manage/modules/")
     expect(page.get_by_role("heading", level=1)).to_have_text(_("Training authoring"))
@@ -62,32 +67,40 @@ def test_an_organiser_authors_and_publishes_a_module_that_staff_then_see(page: P
     check_page(page, shots, "06-lesson-saved")
 
     page.get_by_role("link", name="Chính quyền địa phương hai cấp").click()
+    check_page(page, shots, "07-module-with-lesson")
+    page.get_by_role("link", name=_("Set up the quiz")).click()
+    expect(page.get_by_text("Có 3 câu hỏi đã xuất bản")).to_be_visible()  # the live pool of the topic
+    check_page(page, shots, "08-quiz")
+    page.get_by_label(label(topic.name)).fill("2")
+    page.get_by_role("button", name=_("Save the quiz")).click()
+    expect(page.get_by_text(_("The module quiz was saved."))).to_be_visible()
     page.get_by_role("button", name=_("Publish")).click()
     expect(page.get_by_text(_("The module is published: learners can see it now."))).to_be_visible()
-    check_page(page, shots, "07-published")
+    check_page(page, shots, "09-published")
     module = Module.objects.get()
     assert module.status == ModuleStatus.PUBLISHED and module.lessons.count() == 1
+    assert [(rule.topic, rule.count) for rule in module.quiz.draw_rules.all()] == [(topic, 2)]
 
     page.get_by_role("link", name=_("Assign to units with a due date")).click()
-    check_page(page, shots, "08-assign")
+    check_page(page, shots, "10-assign")
     due = timezone.localdate() + timedelta(days=14)
     page.get_by_label(label(_("Units"))).select_option(label=office.name)
     page.get_by_label(label(_("Due date"))).fill(due.isoformat())
     page.get_by_role("button", name=_("Assign")).click()
     expect(page.get_by_text("Đã giao học phần cho 1 đơn vị.")).to_be_visible()
-    check_page(page, shots, "09-assigned")
+    check_page(page, shots, "11-assigned")
     assert Assignment.objects.get().unit == office
-    assert {"module.create", "lesson.create", "module.publish", "assignment.create"} <= set(
+    assert {"module.create", "lesson.create", "module.quiz_update", "module.publish", "assignment.create"} <= set(
         AuditEntry.objects.values_list("action", flat=True))
 
     page.get_by_role("button", name=_("Log out")).click()
-    check_page(page, shots, "10-logged-out")
+    check_page(page, shots, "12-logged-out")
     _log_in(page, live, "0912000003", "/training/")
     expect(page.get_by_role("link", name="Chính quyền địa phương hai cấp")).to_be_visible()
     expect(page.get_by_text(f"Hạn hoàn thành: {due:%d/%m/%Y}")).to_be_visible()
-    check_page(page, shots, "11-staff-to-do")
+    check_page(page, shots, "13-staff-to-do")
     page.get_by_role("link", name="Chính quyền địa phương hai cấp").click()
-    check_page(page, shots, "12-staff-module")
+    check_page(page, shots, "14-staff-module")
     page.get_by_role("link", name=_("Start the first lesson")).click()
     expect(page.locator(".lesson-body strong")).to_have_text("trực tiếp")
-    check_page(page, shots, "13-staff-lesson")
+    check_page(page, shots, "15-staff-lesson")
