@@ -5,6 +5,7 @@ axe-core checks every page."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -104,3 +105,28 @@ def test_an_organiser_authors_and_publishes_a_module_that_staff_then_see(page: P
     page.get_by_role("link", name=_("Start the first lesson")).click()
     expect(page.locator(".lesson-body strong")).to_have_text("trực tiếp")
     check_page(page, shots, "15-staff-lesson")
+
+
+def test_without_javascript_the_preview_and_the_order_still_work(page_without_js: Page, live: str, shots: Path):
+    page = page_without_js
+    commune = make_unit("Xã Thử Nghiệm", kind=UnitKind.COMMUNE)
+    make_user(role=Role.ORGANISER, unit=commune, phone="0912000001", full_name="Trần Thị Hoa")
+    module = Module.objects.create(title="Đề án 06", slug="de-an-06")
+    for order, title in enumerate(["Bài một", "Bài hai"], start=1):
+        Lesson.objects.create(module=module, order=order, slug=f"bai-{order}", title=title, body=f"Nội dung {order}.")
+
+    _log_in(page, live, "0912000001", f"/training/manage/modules/{module.pk}/")
+    check_page(page, shots, "01-module")
+    page.get_by_role("button", name=re.compile("“Bài hai”")).click()  # "Up", named with the lesson for screen readers
+    expect(page.locator(".author-lessons li").first).to_contain_text("Bài hai")
+    check_page(page, shots, "02-reordered")
+    assert list(module.lessons.order_by("order").values_list("title", flat=True)) == ["Bài hai", "Bài một"]
+
+    page.get_by_role("link", name="Bài một").click()
+    check_page(page, shots, "03-lesson")
+    page.get_by_label(label(capfirst(_("body (Markdown)")))).fill("Chữ **đậm** <script>alert(1)</script>")
+    page.get_by_role("button", name=_("Preview the text")).click()  # a plain form post: the page comes back
+    expect(page.locator("#markdown-preview strong")).to_have_text("đậm")
+    expect(page.locator("#markdown-preview")).to_contain_text("<script>alert(1)</script>")  # shown as text
+    check_page(page, shots, "04-preview")
+    assert Lesson.objects.get(title="Bài một").body == "Nội dung 1."  # nothing saved by a preview
