@@ -7,11 +7,13 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from docx import Document
 from openpyxl import load_workbook
 
 from accounts import demo
 from accounts.models import AuditEntry, Unit, User
-from accounts.roles import default_unit, managed_root
+from accounts.roles import Role, default_unit, managed_root
+from tests.factories import make_user
 from tests.training.factories import assign, make_module
 
 
@@ -68,8 +70,6 @@ def test_the_exports_open_on_the_commune(organiser_page, tree):
     assert not communes & {str(name) for name in names}  # no other commune of the province
     docx = organiser_page.get(reverse("reports:periodic_report"))
     assert docx.status_code == 200
-    from docx import Document
-
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "Phạm vi: Xã Đông Trà Bồng." in text
     training = organiser_page.get(reverse("reports:export_training"))
@@ -113,3 +113,10 @@ def test_a_unit_manager_cannot_open_another_units_pages(manager_page, tree):
     assert dashboard.context["filters"].unit == own  # "all my units" is their own unit's subtree
     assert manager_page.get(reverse("training:assignment_list")).status_code == 404
     assert manager_page.get(reverse("training:author_module_list")).status_code == 404
+
+
+def test_an_organiser_above_any_commune_opens_on_their_own_unit(tree):
+    provincial = make_user(role=Role.ORGANISER, unit=tree["province"], full_name="Sở Nội vụ")
+    assert default_unit(provincial) == tree["province"]
+    commune_level = make_user(role=Role.ORGANISER, unit=tree["commune"], full_name="Tại xã")
+    assert default_unit(commune_level) == tree["commune"]
