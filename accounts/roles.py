@@ -93,7 +93,14 @@ def is_unit_manager(user) -> bool:
 
 def managed_root(user) -> Unit | None:
     """The top of the subtree whose members this user may see: everything for an organiser,
-    their own unit for a unit manager, nothing for anyone else."""
+    their own unit for a unit manager, nothing for anyone else. Worked out once per user object
+    (one request), like `default_unit`."""
+    if "_managed_root" not in getattr(user, "__dict__", {}):
+        user.__dict__["_managed_root"] = _managed_root(user)
+    return user.__dict__["_managed_root"]
+
+
+def _managed_root(user) -> Unit | None:
     if is_organiser(user):
         return Unit.objects.filter(parent__isnull=True).order_by("path").first()
     if is_unit_manager(user) and user.unit_id:
@@ -101,21 +108,46 @@ def managed_root(user) -> Unit | None:
     return None
 
 
+def default_unit(user) -> Unit | None:
+    """The unit every organiser page, report and export opens on: the person's own commune (the
+    commune-level unit at or above their unit), not the whole province; a unit manager's own unit.
+    The pages' unit filter widens it up to `managed_root`. None for anyone who manages nothing."""
+    # Asked several times in one request (the filter, the view, the export): worked out once per
+    # user object, which lives as long as the request.
+    if "_default_unit" not in getattr(user, "__dict__", {}):
+        user.__dict__["_default_unit"] = _default_unit(user)
+    return user.__dict__["_default_unit"]
+
+
+def _default_unit(user) -> Unit | None:
+    root = managed_root(user)
+    if root is None:
+        return None
+    if not is_organiser(user) or not user.unit_id:
+        return root
+    paths = [path for path in _ancestor_paths(user.unit.path) if path.startswith(root.path)]
+    commune = Unit.objects.filter(path__in=paths, kind=UnitKind.COMMUNE).order_by("-path").first()
+    return commune or root
+
+
+def with_default_unit(query, user, field: str = "unit"):
+    """A page's GET filters with the unit filled in with `default_unit` when the person chose
+    none, so every organiser page opens on their commune. An empty choice ("All my units") is
+    kept: it widens to the whole of `managed_root`. Returns a mutable copy of `query`."""
+    data = query.copy()
+    if field not in data:
+        default = default_unit(user)
+        if default is not None:
+            data[field] = str(default.pk)
+    return data
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [part for part in path.split("/") if part]
+    return ["".join(f"{part}/" for part in parts[: n + 1]) for n in range(len(parts))]
+
+
 def can_see_unit(user, unit: Unit) -> bool:
     if is_organiser(user):
         return True
     return is_unit_manager(user) and user.unit_id is not None and user.unit.contains(unit)
-
-
-def home_unit(user) -> Unit | None:
-    """Where an organiser's pages open: the commune their own unit belongs to, not the province
-    above it (the unit filter widens to anything under managed_root). A unit manager's home is
-    their own unit; anyone else has none."""
-    root = managed_root(user)
-    if root is None or not is_organiser(user) or not user.unit_id:
-        return root
-    own = user.unit
-    ancestor_ids = [int(part) for part in own.path.split("/") if part]
-    commune = (Unit.objects.filter(pk__in=ancestor_ids, kind=UnitKind.COMMUNE, path__startswith=root.path)
-               .order_by("-path").first())
-    return commune or root

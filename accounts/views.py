@@ -196,9 +196,10 @@ def _get_managed_root_for_user(request: HttpRequest) -> Unit:
 @require_GET
 def unit_members(request: HttpRequest) -> HttpResponse:
     root = _get_managed_root_for_user(request)
-    form = UnitFilterForm(request.GET or None, root=root)
-    unit, page_number = root, 1
-    if form.is_bound and form.is_valid():
+    # Opens on the person's own commune (organisers) or unit; “All my units” widens it.
+    form = UnitFilterForm(roles.with_default_unit(request.GET, request.user), root=root)
+    unit, page_number = roles.default_unit(request.user) or root, 1
+    if form.is_valid():
         unit = form.cleaned_data["unit"] or root
         page_number = form.cleaned_data["page"] or 1
     columns = members.member_columns()

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Unit
 from accounts.ratelimit import client_fingerprint, client_ip
-from accounts.roles import home_unit, is_organiser, managed_root
+from accounts.roles import default_unit, is_organiser, managed_root
 from contests.closing import open_flags, round_close_request
 from contests.errors import FlagsUndecided, PredictionTooLate
 from contests.forms import PredictionForm, RoundCloseForm, UnitFilterForm
@@ -356,7 +356,7 @@ def participation(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def _participation_page(request: HttpRequest, round_: Round, form: RoundCloseForm, status: int = 200) -> HttpResponse:
     # Opens on the organiser's own commune; the filter widens to anything they may see.
     unit_form = ManageUnitFilterForm(request.GET or None, root=managed_root(request.user))
-    root = home_unit(request.user)
+    root = default_unit(request.user)
     if unit_form.is_bound and unit_form.is_valid() and unit_form.cleaned_data["unit"] is not None:
         root = unit_form.cleaned_data["unit"]
     per_hour = list(

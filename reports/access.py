@@ -1,6 +1,7 @@
 """Who may see which reports. The one scoping rule of the app: an organiser sees every unit, a
 unit manager sees their own unit's subtree, anyone else sees nothing (404, so the pages' existence
-is not advertised). Pages, exports, the .docx and the API all go through these helpers."""
+is not advertised). Reports open on the person's default unit (accounts.roles.default_unit).
+Pages, exports, the .docx and the API all go through these helpers."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Unit
-from accounts.roles import can_see_unit, is_organiser, managed_root
+from accounts.roles import can_see_unit, default_unit, is_organiser, managed_root
 
 
 def reports_root_for_user(user) -> Unit:
@@ -24,11 +25,12 @@ def reports_root_for_user(user) -> Unit:
 
 
 def scoped_unit(user, unit: Unit | None) -> Unit:
-    """The unit a report is about: the one asked for if the person may see it, else their root.
-    A unit outside the person's subtree is a 404, never an empty report."""
+    """The unit a report is about: the one asked for if the person may see it, else the unit
+    their pages open on (accounts.roles.default_unit: an organiser's commune). A unit outside the
+    person's subtree is a 404, never an empty report."""
     root = reports_root_for_user(user)
     if unit is None:
-        return root
+        return default_unit(user) or root
     if not can_see_unit(user, unit):
         raise Http404
     return unit

@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.roles import managed_root
+from accounts.roles import managed_root, with_default_unit
 from quizzes.api.serializers import ErrorSerializer
 from quizzes.api.views import ApiView
 from reports import stats
@@ -36,7 +36,8 @@ ERRORS = {
 PARAMETERS = [
     OpenApiParameter("date_from", str, description="First day, dd/mm/yyyy or YYYY-MM-DD (default: 90 days ago)."),
     OpenApiParameter("date_to", str, description="Last day, dd/mm/yyyy or YYYY-MM-DD (default: today)."),
-    OpenApiParameter("unit", int, description="A unit of my subtree (default: the top of it)."),
+    OpenApiParameter("unit", int, description="A unit of my subtree (default: my own commune, or my unit for a "
+                                               "unit manager; empty: the whole subtree)."),
     OpenApiParameter("module", int, description="Only this training module."),
     OpenApiParameter("contest", int, description="Only this contest."),
     OpenApiParameter("audience", str, enum=["", "staff", "residents"], description="Staff, residents, or both."),
@@ -47,7 +48,7 @@ def filters_for(request: Request) -> stats.Filters:
     root = managed_root(request.user)
     if root is None:
         raise NotFound(_("Not found."))
-    form = ReportFilterForm(request.query_params, root=root)
+    form = ReportFilterForm(with_default_unit(request.query_params, request.user), root=root)
     if not form.is_valid():
         raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
     return form.filters()

@@ -1,5 +1,6 @@
-"""Organisers author modules in the Django admin: a module with its lessons inline, each lesson
-with a link to its preview as learners will see it (drafts included)."""
+"""The Django admin of training, for superusers: a module with its lessons inline, each lesson
+with a link to its preview as learners will see it (drafts included). Organisers author on the
+platform's own pages (training/views/authoring.py)."""
 
 from __future__ import annotations
 

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Unit, UnitKind
-from quizzes.models import Audience, Quiz, QuizDrawRule, ReviewPolicy, Topic
+from quizzes.models import Quiz, QuizDrawRule, ReviewPolicy, Topic
 from training.models import Assignment, Lesson, Module, ModuleStatus
+from training.services import quiz_audience_for
 
 CONTENT = Path(settings.BASE_DIR) / "fixtures" / "training"
 COMMUNE_NAME = "Xã Đông Trà Bồng"
@@ -50,18 +51,12 @@ def parse_lesson(path: Path) -> LessonText:
     return LessonText(order=int(match[1]), slug=match[2], title=first[2:].strip(), body=body, sources=sources)
 
 
-def _quiz_audience(module_audience: str) -> str:
-    # A module for everyone is also taken by residents, so its quiz draws the questions written
-    # for the public (and for everyone); staff can answer those as well.
-    return Audience.PUBLIC if module_audience == Audience.BOTH else module_audience
-
-
 def _load_quiz(module_slug: str, audience: str, spec: dict) -> Quiz:
     quiz, _created = Quiz.objects.update_or_create(
         slug=f"hoc-phan-{module_slug}",
         defaults={
             "title": spec["title"],
-            "audience": _quiz_audience(audience),
+            "audience": quiz_audience_for(audience),
             "time_limit_seconds": int(spec["time_limit_minutes"]) * 60,
             "pass_mark_percent": int(spec["pass_mark_percent"]),
             "attempts_allowed": spec.get("attempts_allowed"),

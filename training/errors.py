@@ -36,3 +36,29 @@ class CertificateRevoked(TrainingError):
     code = "certificate_revoked"
     status = 410
     default_message = _("This certificate has been revoked and can no longer be downloaded.")
+
+
+class ModuleHasNoLessons(TrainingError):
+    code = "module_has_no_lessons"
+    status = 409
+    default_message = _("Add at least one lesson before publishing the module.")
+
+
+class PoolTooSmall(TrainingError):
+    """A draw rule asks for more published questions of a topic than the bank holds for the
+    quiz's audience: every attempt would fail to start."""
+
+    code = "pool_too_small"
+    status = 409
+
+    def __init__(self, *, topic, wanted: int, available: int) -> None:
+        self.topic, self.wanted, self.available = topic, wanted, available
+        super().__init__(_("“%(topic)s” has only %(available)d published question(s) for this audience; "
+                           "the quiz cannot draw %(wanted)d.")
+                         % {"topic": topic.name, "available": available, "wanted": wanted})
+
+
+class QuizDrawsNothing(TrainingError):
+    code = "quiz_draws_nothing"
+    status = 400
+    default_message = _("Draw at least one question from one topic.")

@@ -79,10 +79,30 @@ class RatesFilterForm(forms.Form):
         label=_("Module"), queryset=Module.objects.none(), required=False,
         error_messages={"invalid_choice": _("This module has no assignments.")},
     )
+    unit = UnitChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All my units"),
+        error_messages={"invalid_choice": _("This unit is not one of yours.")},
+    )
 
-    def __init__(self, *args, modules, **kwargs) -> None:
+    def __init__(self, *args, root: Unit, modules, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = modules
+        self.fields["unit"].queryset = Unit.objects.subtree(root)
+
+
+class ScopeForm(forms.Form):
+    """The assignments page's filter: which part of the tree (the organiser's commune by
+    default), and the module to preselect (the module page links here with it)."""
+
+    unit = UnitChoiceField(
+        label=_("Units of"), queryset=Unit.objects.none(), required=False, empty_label=_("All my units"),
+        error_messages={"invalid_choice": _("This unit is not one of yours.")},
+    )
+    module = forms.ModelChoiceField(queryset=Module.objects.all(), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, root: Unit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.subtree(root)
 
 
 _CODE = re.compile(r"^[A-Z0-9]{6,16}$")

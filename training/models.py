@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -97,7 +99,6 @@ class Module(models.Model):
 # Embedded (data:) images would put megabytes into every page view; lessons link images instead.
 _EMBEDDED_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*data:", re.IGNORECASE)
 LESSON_BODY_MAX_CHARS = 100_000
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def validate_lesson_markdown(value: str) -> None:
@@ -107,17 +108,59 @@ def validate_lesson_markdown(value: str) -> None:
         )
 
 
+def _check_size(upload) -> None:
+    # The one limit of every upload (UPLOAD_MAX_BYTES), as for staff lists and question banks.
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is larger than %(size)s MB, the largest accepted."),
+            code="too_large", params={"size": f"{limit / (1024 * 1024):.0f}"},
+        )
+
+
+def _head(upload, length: int = 16) -> bytes:
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(length)
+    upload.seek(position)
+    return head
+
+
 def validate_pdf(upload) -> None:
     """Only a real PDF of reasonable size: the extension is checked by its own validator, the
     content here (a renamed .exe or .html is refused)."""
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("The attachment is larger than 10 MB."), code="too_large")
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(position)
-    if head != b"%PDF-":
+    _check_size(upload)
+    if _head(upload, 5) != b"%PDF-":
         raise ValidationError(_("The attachment is not a PDF file."), code="not_pdf")
+
+
+# The formats every phone browser shows. SVG is left out on purpose: it can carry script.
+IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp",
+               "gif": "image/gif"}
+
+
+def sniff_image(head: bytes) -> str | None:
+    """The image's content type from its first bytes, whatever its name says; None if it is not one."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    return None
+
+
+def validate_image(upload) -> None:
+    _check_size(upload)
+    kind = sniff_image(_head(upload))
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if kind is None or IMAGE_TYPES.get(extension) != kind:
+        raise ValidationError(
+            _("The file is not a PNG, JPEG, WebP or GIF image (its content was checked, not only its name)."),
+            code="not_image",
+        )
 
 
 class Lesson(models.Model):
@@ -150,6 +193,67 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:lesson_detail", args=[self.module.slug, self.slug])
+
+    @property
+    def video(self) -> VideoLink | None:
+        return VideoLink.of(self.video_url) if self.video_url else None
+
+
+@dataclass(frozen=True)
+class VideoLink:
+    """A video shown as a link card: no player or script of the video site is loaded in our page
+    (3G phones, no third-party code); the person opens the video on its own site."""
+
+    url: str
+    provider: str  # "youtube", "facebook" or "other"
+    host: str
+
+    @classmethod
+    def of(cls, url: str) -> VideoLink:
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.").removeprefix("m.")
+        if host in {"youtube.com", "youtu.be", "youtube-nocookie.com"}:
+            provider = "youtube"
+        elif host in {"facebook.com", "fb.watch", "fb.com"}:
+            provider = "facebook"
+        else:
+            provider = "other"
+        return cls(url=url, provider=provider, host=host)
+
+    @property
+    def provider_name(self) -> str:
+        return {"youtube": "YouTube", "facebook": "Facebook"}.get(self.provider, self.host)
+
+
+def lesson_image_name(image: LessonImage, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"lesson-images/{image.lesson_id}/{secrets.token_hex(8)}.{extension}"
+
+
+class LessonImage(models.Model):
+    """A picture shown with a lesson, kept outside MEDIA_ROOT like the PDF and served only to
+    those who may read the lesson (training:lesson_image)."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(_("image"), upload_to=lesson_image_name, storage=private_storage, validators=[
+        FileExtensionValidator(list(IMAGE_TYPES), message=_("Only PNG, JPEG, WebP or GIF images can be added.")),
+        validate_image,
+    ])
+    alt_text = models.CharField(_("description of the image"), max_length=300,
+                                help_text=_("What the image shows, read aloud to people who cannot see it."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["lesson", "order", "pk"]
+        verbose_name = _("lesson image")
+        verbose_name_plural = _("lesson images")
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    @property
+    def content_type(self) -> str:
+        return IMAGE_TYPES.get(self.file.name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
 class LessonProgress(models.Model):

@@ -1,21 +1,43 @@
 """Training workflows: marking lessons read, completing a module, issuing certificates, assigning
-modules to units. Keyword-only, atomic: a refusal changes nothing."""
+modules to units, and the organisers' authoring (modules, lessons, images, the module quiz's draw
+rules, publishing). Keyword-only, atomic: a refusal changes nothing; every organiser change is in
+the audit log."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_log
 from accounts.models import Unit, User
-from quizzes.models import Attempt
+from contests.fairness import quiz_publish_check
+from quizzes.importers import unaccent
+from quizzes.models import Attempt, Audience, Quiz, QuizDrawRule, Topic
+from quizzes.services.attempts import pool_sizes
 from training import access
-from training.errors import LessonOutOfOrder, ModuleUnavailable
-from training.models import Assignment, Certificate, Lesson, LessonProgress, Module, ModuleCompletion
+from training.errors import (
+    LessonOutOfOrder,
+    ModuleHasNoLessons,
+    ModuleUnavailable,
+    PoolTooSmall,
+    QuizDrawsNothing,
+)
+from training.models import (
+    Assignment,
+    Certificate,
+    Lesson,
+    LessonImage,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+    ModuleStatus,
+)
 
 
 def lesson_mark_read(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
@@ -135,3 +157,172 @@ def assignment_delete(*, assignment: Assignment, actor: User) -> None:
                   "due_date": assignment.due_date.isoformat()},
         )
         assignment.delete()
+
+
+# --- Authoring -------------------------------------------------------------------------------
+
+def slug_from(title: str, taken, *, max_length: int = 90) -> str:
+    """An address from a Vietnamese title ("Nghị quyết 76" → "nghi-quyet-76"), made unique
+    against `taken` (a queryset of the same kind) with -2, -3…"""
+    base = slugify(re.sub(r"[^\w\s-]", " ", unaccent(title)))[:max_length].strip("-") or "bai"
+    slug, n = base, 1
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def quiz_audience_for(module_audience: str) -> str:
+    """A module for everyone is also taken by residents, so its quiz draws the questions written
+    for the public (and for everyone); staff can answer those as well."""
+    return Audience.PUBLIC if module_audience == Audience.BOTH else module_audience
+
+
+def module_save(*, module: Module, actor: User, changed: list[str]) -> Module:
+    """Create or update a module (its fields set by the caller). Its quiz follows its audience."""
+    created = module.pk is None
+    with transaction.atomic():
+        module.save()
+        if module.quiz_id and module.quiz.audience != quiz_audience_for(module.audience):
+            module.quiz.audience = quiz_audience_for(module.audience)
+            module.quiz.save(update_fields=["audience"])
+        audit_log(actor=actor, action="module.create" if created else "module.update", obj=module,
+                  summary=module.title, data={"changed": changed, "status": module.status})
+    return module
+
+
+def module_publish(*, module: Module, actor: User) -> Module:
+    """Learners see a module once it is published. Refused while it has no lesson, or while its
+    quiz asks for more questions than the bank holds (every attempt would fail to start)."""
+    with transaction.atomic():
+        if not module.lessons.exists():
+            raise ModuleHasNoLessons()
+        if module.quiz_id:
+            _check_pools(module.quiz.audience, {rule.topic: rule.count for rule in
+                                                module.quiz.draw_rules.select_related("topic")})
+            # Its quiz opens to learners: refused if its review would show the right answers of a
+            # running contest's questions (PoolOverlap, listing them).
+            quiz_publish_check(module.quiz)
+        module.status = ModuleStatus.PUBLISHED
+        module.save(update_fields=["status", "updated_at"])
+        audit_log(actor=actor, action="module.publish", obj=module, summary=module.title)
+    return module
+
+
+def module_unpublish(*, module: Module, actor: User) -> Module:
+    """Back to draft: learners no longer see it; their progress and certificates are kept."""
+    with transaction.atomic():
+        module.status = ModuleStatus.DRAFT
+        module.save(update_fields=["status", "updated_at"])
+        audit_log(actor=actor, action="module.unpublish", obj=module, summary=module.title)
+    return module
+
+
+def lesson_save(*, lesson: Lesson, actor: User, changed: list[str]) -> Lesson:
+    """Create or update a lesson; a new one goes after the module's last lesson."""
+    created = lesson.pk is None
+    with transaction.atomic():
+        if created:
+            last = lesson.module.lessons.order_by("-order").values_list("order", flat=True).first()
+            lesson.order = (last or 0) + 1
+        lesson.save()
+        audit_log(actor=actor, action="lesson.create" if created else "lesson.update", obj=lesson,
+                  summary=f"{lesson.module.title} / {lesson.title}",
+                  data={"module": lesson.module_id, "changed": changed})
+    return lesson
+
+
+def lesson_move(*, lesson: Lesson, step: int, actor: User) -> None:
+    """Move a lesson one place up (step -1) or down (+1); the lessons are renumbered 1, 2, 3…
+    Learners read in this order."""
+    with transaction.atomic():
+        lessons = list(lesson.module.lessons.order_by("order", "pk"))
+        index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+        target = index + step
+        if not 0 <= target < len(lessons):
+            return
+        lessons[index], lessons[target] = lessons[target], lessons[index]
+        for order, item in enumerate(lessons, start=1):
+            item.order = order
+        Lesson.objects.bulk_update(lessons, ["order"])
+        audit_log(actor=actor, action="lesson.move", obj=lesson, summary=f"{lesson.module.title} / {lesson.title}",
+                  data={"module": lesson.module_id, "order": [item.pk for item in lessons]})
+
+
+def lesson_delete(*, lesson: Lesson, actor: User) -> None:
+    """Remove a lesson with its images and the learners' "read" marks of it (completions and
+    certificates already issued are kept)."""
+    with transaction.atomic():
+        audit_log(actor=actor, action="lesson.delete", obj=lesson, summary=f"{lesson.module.title} / {lesson.title}",
+                  data={"module": lesson.module_id, "slug": lesson.slug})
+        names = [image.file.name for image in lesson.images.all()]
+        if lesson.attachment:
+            names.append(lesson.attachment.name)
+        storage = lesson.attachment.storage
+        lesson.delete()
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def lesson_image_add(*, image: LessonImage, actor: User) -> LessonImage:
+    """Keep an image (already validated: type sniffed, size) after the lesson's other images."""
+    with transaction.atomic():
+        last = image.lesson.images.order_by("-order").values_list("order", flat=True).first()
+        image.order = (last or 0) + 1
+        image.save()
+        audit_log(actor=actor, action="lesson.image_add", obj=image.lesson,
+                  summary=f"{image.lesson.title}: {image.alt_text}",
+                  data={"image": image.pk, "file": image.file.name, "size": image.file.size})
+    return image
+
+
+def lesson_image_delete(*, image: LessonImage, actor: User) -> None:
+    with transaction.atomic():
+        audit_log(actor=actor, action="lesson.image_delete", obj=image.lesson,
+                  summary=f"{image.lesson.title}: {image.alt_text}", data={"image": image.pk, "file": image.file.name})
+        name = image.file.name
+        image.delete()
+        # The file goes once the row is gone for good (a rolled-back delete keeps both).
+        transaction.on_commit(lambda: image.file.storage.delete(name))
+
+
+def _check_pools(audience: str, counts: dict[Topic, int]) -> None:
+    sizes = pool_sizes(audience=audience)
+    for topic, wanted in counts.items():
+        if wanted > sizes.get(topic.pk, 0):
+            raise PoolTooSmall(topic=topic, wanted=wanted, available=sizes.get(topic.pk, 0))
+
+
+def module_quiz_set(*, module: Module, counts: dict[Topic, int], pass_mark_percent: int,
+                    time_limit_minutes: int, attempts_allowed: int | None, actor: User) -> Quiz:
+    """The module quiz's settings and draw rules (N published questions per topic, at random,
+    among those for the module's audience). Made with the module's first rules. Refused, with
+    nothing changed, when a topic's pool is smaller than its rule or when nothing would be drawn."""
+    counts = {topic: n for topic, n in counts.items() if n}
+    if not counts:
+        raise QuizDrawsNothing()
+    audience = quiz_audience_for(module.audience)
+    _check_pools(audience, counts)
+    with transaction.atomic():
+        quiz = module.quiz
+        if quiz is None:
+            quiz = Quiz(title=module.title, slug=slug_from(f"kiem-tra-{module.slug}", Quiz.objects))
+        quiz.audience = audience
+        quiz.pass_mark_percent = pass_mark_percent
+        quiz.time_limit_seconds = time_limit_minutes * 60
+        quiz.attempts_allowed = attempts_allowed
+        quiz.save()
+        if module.quiz_id != quiz.pk:
+            module.quiz = quiz
+            module.save(update_fields=["quiz", "updated_at"])
+        # The page sets random draws; a fixed list (from the admin or an import) would override them.
+        quiz.quizfixedquestion_set.all().delete()
+        quiz.draw_rules.exclude(topic__in=list(counts)).delete()
+        for topic, n in counts.items():
+            QuizDrawRule.objects.update_or_create(quiz=quiz, topic=topic, defaults={"count": n})
+        if module.status == ModuleStatus.PUBLISHED:
+            quiz_publish_check(quiz)  # the new rules, as saved: a refusal rolls them back
+        audit_log(actor=actor, action="module.quiz_update", obj=module, summary=module.title,
+                  data={"quiz": quiz.pk, "rules": {topic.slug: n for topic, n in counts.items()},
+                        "pass_mark_percent": pass_mark_percent, "time_limit_minutes": time_limit_minutes,
+                        "attempts_allowed": attempts_allowed})
+    return quiz

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.roles import with_default_unit
 from reports import stats
 from reports.access import get_unit_for_user, reports_required, reports_root_for_user
 from reports.charts import bar_chart
@@ -47,7 +48,7 @@ def trend_charts(data: stats.Dashboard) -> dict[str, str]:
 @reports_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     root = reports_root_for_user(request.user)
-    form = DashboardForm(request.GET or None, root=root)
+    form = DashboardForm(with_default_unit(request.GET, request.user), root=root)
     data = stats.dashboard(form.filters(), with_answers=False)
     context = {
         "form": form, "data": data, "filters": data.filters, "rows": form.sort_rows(data.table.rows),
@@ -60,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @reports_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
-    form = ReportFilterForm(request.GET or None, root=reports_root_for_user(request.user))
+    form = ReportFilterForm(with_default_unit(request.GET, request.user), root=reports_root_for_user(request.user))
     filters = form.filters()
     filters = stats.Filters(unit=unit, date_from=filters.date_from, date_to=filters.date_to, module=filters.module,
                             contest=filters.contest, audience=filters.audience)
@@ -83,7 +84,7 @@ def weak_topics(request: HttpRequest) -> HttpResponse:
     """The unit × topic table and the most missed questions: the part of the dashboard that reads
     the answer tallies, loaded separately by the dashboard page (htmx), and without JavaScript a
     page of its own behind a link."""
-    form = ReportFilterForm(request.GET or None, root=reports_root_for_user(request.user))
+    form = ReportFilterForm(with_default_unit(request.GET, request.user), root=reports_root_for_user(request.user))
     filters = form.filters()
     weak, missed = stats.answers_figures(filters, stats.unit_rows_only(filters))
     context = {"form": form, "filters": filters, "weak": weak, "missed": missed,

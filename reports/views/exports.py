@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET
 
 from accounts.exports import content_disposition, table_response
 from accounts.members import Viewer
+from accounts.roles import with_default_unit
 from contests.models import Round
 from reports import exporters, stats
-from reports.access import get_unit_for_user, reports_required, reports_root_for_user, scoped_unit
+from reports.access import get_unit_for_user, reports_required, reports_root_for_user
 from reports.forms import ReportFilterForm
 from reports.periodic import periodic_report_docx
 
@@ -31,7 +32,7 @@ class FormatForm(forms.Form):
 
 def _filters(request: HttpRequest, unit=None) -> stats.Filters:
     root = reports_root_for_user(request.user)
-    filters = ReportFilterForm(request.GET or None, root=root).filters()
+    filters = ReportFilterForm(with_default_unit(request.GET, request.user), root=root).filters()
     if unit is not None:
         filters = stats.Filters(unit=unit, date_from=filters.date_from, date_to=filters.date_to,
                                 module=filters.module, contest=filters.contest, audience=filters.audience)
@@ -89,7 +90,7 @@ def training_completion(request: HttpRequest) -> HttpResponse:
 @reports_required
 def round_results(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_user(request, pk)
-    unit = scoped_unit(request.user, None)
+    unit = _filters(request).unit  # the person's commune by default; the unit filter widens it
     options = FormatForm(request.GET)
     table = exporters.round_results_table(round_, unit)
     return table_response(table, filename=_name("ket-qua", round_.contest.slug, f"vong-{round_.number}"),
@@ -101,7 +102,7 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
 @reports_required
 def round_winners(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_user(request, pk)
-    unit = scoped_unit(request.user, None)
+    unit = _filters(request).unit  # the person's commune by default; the unit filter widens it
     options = FormatForm(request.GET)
     table = exporters.winners_table(round_, unit, viewer=Viewer.of(request.user))
     return table_response(table, filename=_name("giai-thuong", round_.contest.slug, f"vong-{round_.number}"),

@@ -40,10 +40,10 @@ def test_the_organiser_sees_participation_per_unit_and_hour(organiser_client, en
 
 def test_the_participation_page_reads_in_a_fixed_number_of_queries(organiser_client, ended,
                                                                    django_assert_num_queries):
-    # session, user, permissions (2), contest, round, the organiser's scope (root twice, their unit,
-    # their commune), subtree units, unit standings, per hour, participants, figure, the unit
-    # filter's choices, the latest close run, the undecided flags: none per participant.
-    with django_assert_num_queries(18):
+    # session, user, permissions (2), contest, round, the organiser's scope (default_unit: root,
+    # their unit, their commune), subtree units, unit standings, per hour, participants, figure,
+    # the unit filter's choices, the latest close run, the undecided flags: none per participant.
+    with django_assert_num_queries(17):
         organiser_client.get(_url("contests:participation", ended))
 
 

@@ -33,11 +33,14 @@ def test_it_shows_the_periods_figures(organiser_client, scenario):
     assert _cells(body, ">Thôn Một</a>") == ["3", "Thôn Một", "50", "–", "2,0", "50,0", "0,0", "+25,0"]
 
 
-def test_it_loads_the_weak_topics_separately_with_a_link_that_works_without_javascript(organiser_client, scenario):
+def test_it_loads_the_weak_topics_separately_with_a_link_that_works_without_javascript(organiser_client, scenario,
+                                                                                         commune):
     body = organiser_client.get(URL, PERIOD).content.decode()
     weak = body[body.index('id="weak"'):body.index('id="trends"')]
-    assert 'hx-get="/reports/weak-topics/?date_from=01%2F03%2F2025&amp;date_to=31%2F03%2F2025"' in weak
-    assert '<a href="/reports/weak-topics/?date_from=01%2F03%2F2025&amp;date_to=31%2F03%2F2025">' in weak
+    # The filters as shown, the unit the page opened on (the organiser's commune) included.
+    query = f"date_from=01%2F03%2F2025&amp;date_to=31%2F03%2F2025&amp;unit={commune.pk}"
+    assert f'hx-get="/reports/weak-topics/?{query}"' in weak
+    assert f'<a href="/reports/weak-topics/?{query}">' in weak
 
 
 def test_the_weak_topics_mark_the_weakest_cells_with_text_not_only_colour(organiser_client, scenario):
@@ -121,12 +124,14 @@ def _more_people_and_answers(scenario, commune) -> None:
 # the units, then the figures (assignments, staff, completions, members, entries per unit, and the
 # first three again for the previous period; entries per round and score, certificates per
 # module, rounds, attempts from their tally, certificates, when the tallies were counted) and the
-# filter form's choices. None per unit, person, entry or answer, and no write.
-DASHBOARD_QUERIES = 25
+# filter form's choices; the organiser's own unit and its commune (accounts.roles.default_unit) and the
+# unit the filter holds. None per unit, person, entry or answer, and no write.
+DASHBOARD_QUERIES = 27
 # Session, user, two permission look-ups, the root unit twice, the units, then the answer tally
 # per unit and topic, the topics, its five most missed questions, those questions, the topics open
-# contest rounds draw from, and when the tallies were counted.
-WEAK_QUERIES = 13
+# contest rounds draw from, and when the tallies were counted; the person's own unit and its
+# commune, the unit the filter holds.
+WEAK_QUERIES = 15
 
 
 def test_it_runs_a_fixed_number_of_queries(organiser_client, scenario, commune, django_assert_num_queries):

@@ -15,7 +15,7 @@ from training import access, services
 from training.errors import ModuleUnavailable
 from training.models import Assignment, Certificate, Lesson, LessonProgress, Module, ModuleStatus
 from training.progress import ModuleProgress, module_progress
-from training.views.common import training_errors
+from training.views.common import image_response, training_errors
 
 
 def _get_module_for_user(request: HttpRequest, slug: str) -> Module:
@@ -165,3 +165,15 @@ def lesson_attachment(request: HttpRequest, module_slug: str, lesson_slug: str) 
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@login_required
+@training_errors
+def lesson_image(request: HttpRequest, module_slug: str, lesson_slug: str, pk: int) -> HttpResponse:
+    """A lesson's image, to readers of the lesson only (the file is outside MEDIA_ROOT)."""
+    lesson = _get_lesson_for_user(request, module_slug, lesson_slug)
+    image = lesson.images.filter(pk=pk).first()
+    if image is None:
+        raise ModuleUnavailable()
+    return image_response(image)

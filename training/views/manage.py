@@ -15,7 +15,7 @@ from accounts import roles
 from accounts.exports import Table, table_response
 from accounts.models import Unit
 from training import reports, services
-from training.forms import AssignmentDeleteForm, AssignmentForm, ProgressFilterForm, RatesFilterForm
+from training.forms import AssignmentDeleteForm, AssignmentForm, ProgressFilterForm, RatesFilterForm, ScopeForm
 from training.models import Assignment, Lesson, Module
 from training.progress import ModuleProgress
 
@@ -48,20 +48,27 @@ def _get_assignment_for_user(request: HttpRequest, pk: int) -> Assignment:
 @login_required
 def assignment_list(request: HttpRequest) -> HttpResponse:
     root = _get_organiser_root(request)
-    form = AssignmentForm(request.POST if request.method == "POST" else None, root=root)
+    # The page opens on the organiser's commune: its units to choose from, its assignments
+    # listed; the unit filter widens both (“All my units”).
+    scope_form = ScopeForm(roles.with_default_unit(request.GET, request.user), root=root)
+    scope = (scope_form.cleaned_data["unit"] or root) if scope_form.is_valid() else roles.default_unit(request.user)
+    picked = scope_form.cleaned_data.get("module") if scope_form.is_valid() else None
+    form = AssignmentForm(request.POST if request.method == "POST" else None, root=scope,
+                          initial={"module": picked} if picked else None)
     if request.method == "POST" and form.is_valid():
         made = services.assignment_assign(
             module=form.cleaned_data["module"], units=list(form.cleaned_data["units"]),
             due_date=form.cleaned_data["due_date"], actor=request.user,
         )
         messages.success(request, _("The module was assigned to %(count)d unit(s).") % {"count": len(made)})
-        return redirect("training:assignment_list")
+        return redirect(request.get_full_path())
     assignments = (
-        Assignment.objects.filter(unit__path__startswith=root.path)
+        Assignment.objects.filter(unit__path__startswith=root.path).touching_subtree(scope)
         .select_related("module", "unit").order_by("module__order", "module_id", "unit__path")
     )
     return render(request, "training/assignment_list.html", {
-        "form": form, "assignments": assignments, "today": timezone.localdate(),
+        "form": form, "scope_form": scope_form, "scope": scope, "assignments": assignments,
+        "today": timezone.localdate(),
     }, status=400 if form.is_bound and form.errors else 200)
 
 
@@ -81,9 +88,10 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _progress_report(request: HttpRequest):
     root = _get_managed_root_for_user(request)
     modules = reports.modules_assigned_within(root)
-    form = ProgressFilterForm(request.GET or None, root=root, modules=modules)
-    module, unit, pending = None, root, False
-    if form.is_bound and form.is_valid():
+    # Opens on the person's commune (organisers) or unit; “All my units” widens it.
+    form = ProgressFilterForm(roles.with_default_unit(request.GET, request.user), root=root, modules=modules)
+    module, unit, pending = None, roles.default_unit(request.user) or root, False
+    if form.is_valid():
         module = form.cleaned_data["module"]
         unit = form.cleaned_data["unit"] or root
         pending = form.cleaned_data["pending"]
@@ -135,16 +143,18 @@ def unit_progress_xlsx(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def completion_rates(request: HttpRequest) -> HttpResponse:
-    _get_organiser_root(request)
+    root = _get_organiser_root(request)
     modules = Module.objects.filter(assignments__isnull=False).distinct().order_by("order", "pk")
-    form = RatesFilterForm(request.GET or None, modules=modules)
-    module = None
-    if form.is_bound and form.is_valid():
+    form = RatesFilterForm(roles.with_default_unit(request.GET, request.user), root=root, modules=modules)
+    module, unit = None, roles.default_unit(request.user) or root
+    if form.is_valid():
         module = form.cleaned_data["module"]
+        unit = form.cleaned_data["unit"] or root
     if module is None and not form.errors:
         module = modules.first()
-    rates = reports.completion_rates(module=module) if module else []
-    return render(request, "training/completion_rates.html", {"form": form, "module": module, "rates": rates},
+    rates = [rate for rate in reports.completion_rates(module=module) if unit.contains(rate.unit)] if module else []
+    return render(request, "training/completion_rates.html",
+                  {"form": form, "module": module, "rates": rates, "unit": unit},
                   status=400 if form.errors else 200)
 
 
