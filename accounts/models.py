@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import normalise_phone
+from accounts.phones import normalise_email, normalise_phone
 
 
 class UnitKind(models.TextChoices):
@@ -116,7 +116,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         email = fields.pop("email", None)
         user = self.model(
             phone=normalise_phone(phone) if phone else None,
-            email=self.normalize_email(email).lower() if email else None,
+            email=normalise_email(email) or None,
             **fields,
         )
         user.set_password(password)

@@ -22,20 +22,30 @@ from accounts.forms import (
     ConsentForm,
     DeleteAccountForm,
     LoginForm,
+    PasswordResetForm,
     ProfileForm,
     RegistrationForm,
     UnitFilterForm,
 )
 from accounts.models import Unit, User
 from accounts.personal_data import personal_data_export
+from accounts.sessions import session_keep
 
 MEMBERS_PER_PAGE = 50
 
 
 class LoginView(auth_views.LoginView):
+    """Django's login. Where it goes next: a safe `next`, else LOGIN_REDIRECT_URL (config's
+    `after_login`, which knows each role's first page)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        session_keep(self.request, user=form.get_user(), remember=form.cleaned_data["remember"])
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -43,13 +53,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     a few requests per address per hour, and per network."""
 
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        email = form.cleaned_data["email"].strip().lower()
-        per_email = ratelimit.hit(f"reset-email:{email}", limit=3, window_seconds=60 * 60)
+        who = form.cleaned_data["email"]  # the normalised phone or email (PasswordResetForm)
+        per_email = ratelimit.hit(f"reset-email:{who}", limit=3, window_seconds=60 * 60)
         per_network = ratelimit.hit(f"reset-ip:{ratelimit.client_ip(self.request)}", limit=20,
                                     window_seconds=60 * 60)
         if not (per_email and per_network):
@@ -108,6 +119,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("This phone number or email was registered a moment ago. Log in instead."))
             else:
                 login(request, user, backend="accounts.backends.PhoneOrEmailBackend")
+                # On the person's own phone, as the login page's box is ticked by default.
+                session_keep(request, user=user, remember=True)
                 messages.success(request, _("Welcome! Your account has been created."))
                 return redirect(next_url or "home")
     else:
