@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import members, ratelimit, roles, services
 from accounts.consent import CONSENT_TEXT_VERSION
+from accounts.data_requests import data_request_record
 from accounts.forms import (
     ConsentForm,
     DeleteAccountForm,
@@ -27,7 +28,7 @@ from accounts.forms import (
     RegistrationForm,
     UnitFilterForm,
 )
-from accounts.models import Unit, User
+from accounts.models import ConsentPurpose, DataRequestKind, Unit, User
 from accounts.personal_data import personal_data_export
 from accounts.sessions import session_keep
 
@@ -130,6 +131,11 @@ def register(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _optional_purposes(account: User) -> set[str]:
+    chosen = {ConsentPurpose.LEADERBOARD.value} if account.show_on_leaderboard else set()
+    return chosen | ({ConsentPurpose.NOTIFICATIONS.value} if account.receive_notifications else set())
+
+
 def _get_account_for_user(request: HttpRequest) -> User:
     """The only account a person may see, download or delete is their own."""
     return User.objects.select_related("unit").get(pk=request.user.pk)
@@ -142,15 +148,20 @@ def my_data(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ConsentForm.for_user(account, request.POST)
         if form.is_valid():
+            withdrawn = _optional_purposes(account) - form.purposes()
             if services.consent_change(user=account, optional=form.purposes()) is None:
                 messages.info(request, _("Your choices were already saved; nothing changed."))
             else:
+                if withdrawn:
+                    data_request_record(user=account, kind=DataRequestKind.WITHDRAWAL,
+                                        details=", ".join(sorted(withdrawn)))
                 messages.success(request, _("Your consent choices have been saved."))
             return redirect("accounts:my_data")
     else:
         form = ConsentForm.for_user(account)
     return render(request, "accounts/my_data.html", {
         "account": account,
+        "data_requests": account.data_requests.filter(self_service=False).order_by("-received_at", "-pk")[:20],
         "consents": account.consents.order_by("-given_at", "-pk"),
         "consent_form": form,
         "consent_text_version": CONSENT_TEXT_VERSION,
@@ -163,7 +174,10 @@ def my_data_edit(request: HttpRequest) -> HttpResponse:
     account = _get_account_for_user(request)
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=account)
     if request.method == "POST" and form.is_valid():
+        changed = form.changed_data
         form.save()
+        if changed:
+            data_request_record(user=account, kind=DataRequestKind.CORRECTION, details=", ".join(changed))
         messages.success(request, _("Your details have been corrected."))
         return redirect("accounts:my_data")
     return render(request, "accounts/my_data_edit.html", {"form": form})
@@ -174,6 +188,9 @@ def my_data_edit(request: HttpRequest) -> HttpResponse:
 def my_data_download(request: HttpRequest) -> HttpResponse:
     account = _get_account_for_user(request)
     data = personal_data_export(user=account)
+    # This GET's one write: the trace that the person's right of access was answered, kept with
+    # the other requests (accounts/data_requests.py).
+    data_request_record(user=account, kind=DataRequestKind.ACCESS, details="download")
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder),
         content_type="application/json; charset=utf-8",
@@ -190,6 +207,7 @@ def my_data_delete(request: HttpRequest) -> HttpResponse:
     account = _get_account_for_user(request)
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=account)
     if request.method == "POST" and form.is_valid():
+        data_request_record(user=account, kind=DataRequestKind.DELETION)
         services.user_anonymise(user=account)
         logout(request)
         messages.success(request, _("Your personal data has been deleted and you have been logged out."))
