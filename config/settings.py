@@ -224,6 +224,12 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 10)  # per IP per hour
 
+# Contestants' personal data is anonymised this many months after a contest's last prizes were
+# awarded (contests/retention.py, `manage.py apply_retention`, run daily).
+CONTEST_DATA_RETENTION_MONTHS = env_int("CONTEST_DATA_RETENTION_MONTHS", 12)
+if CONTEST_DATA_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("CONTEST_DATA_RETENTION_MONTHS must be at least 1")
+
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
