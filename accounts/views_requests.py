@@ -32,8 +32,7 @@ def my_data_request(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your request has been received. The commune replies by %(date)s.") % {
             "date": date_format(data_request.due_on, "d/m/Y")})
         return redirect("accounts:my_data")
-    return render(request, "accounts/my_data_request.html", {"form": form},
-                  status=400 if form.is_bound else 200)
+    return render(request, "accounts/my_data_request.html", {"form": form})
 
 
 def _require_organiser(request: HttpRequest) -> None:
@@ -91,4 +90,4 @@ def data_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("accounts:data_request_queue")
     return render(request, "accounts/data_request_detail.html", {
         "row": data_request, "form": form, "today": timezone.localdate(),
-    }, status=400 if form.is_bound else 200)
+    })
