@@ -90,6 +90,9 @@ def user_anonymise(*, user: User, by_retention: bool = False) -> User:
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in=logins).delete()
     Token.objects.filter(user=user).delete()
+    # The person's own words in their data requests may name them (a new phone, an address); the
+    # kind, the dates and the reply stay as the record that each request was answered.
+    user.data_requests.filter(self_service=False).exclude(details="").update(details="")
     if by_retention:
         audit_log(actor=None, action="user.anonymise", obj=user,
                   summary="Account anonymised by the retention period of contest data")

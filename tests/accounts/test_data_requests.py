@@ -86,10 +86,18 @@ def test_what_the_person_does_on_my_data_is_logged_as_handled_at_once(resident_c
     resident_client.post(reverse("accounts:my_data"), {})  # the leaderboard consent withdrawn
     resident_client.post(reverse("accounts:my_data_delete"), {"password": "Mat-khau-thu-nghiem-1"})
 
-    rows = list(DataRequest.objects.order_by("pk").values_list("kind", "self_service", "details"))
-    assert rows == [("access", True, "download"), ("correction", True, "full_name"),
-                    ("withdrawal", True, "leaderboard"), ("deletion", True, "")]
+    rows = list(DataRequest.objects.order_by("pk").values_list("kind", "self_service", "user"))
+    assert rows == [("access", True, resident.pk), ("correction", True, resident.pk),
+                    ("withdrawal", True, resident.pk), ("deletion", True, resident.pk)]
     assert not DataRequest.objects.open().exists()
+
+
+def test_deleting_the_account_erases_the_persons_words_in_their_requests(resident_client, resident):
+    resident_client.post(ASK, {"kind": "correction", "details": "Số mới của tôi là 0912 345 678"})
+    resident_client.post(reverse("accounts:my_data_delete"), {"password": "Mat-khau-thu-nghiem-1"})
+    asked = DataRequest.objects.get(kind="correction")
+    assert asked.details == "" and asked.user == resident
+    assert DataRequest.objects.filter(kind="deletion", user=resident).exists()
 
 
 def test_saving_the_same_details_or_giving_consent_is_no_request(resident_client, resident):
