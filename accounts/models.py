@@ -245,10 +245,10 @@ class AuditEntry(models.Model):
 class DataRequestKind(models.TextChoices):
     """The rights of a data subject the platform answers (Luật 91/2025/QH15, Điều 4)."""
 
-    ACCESS = "access", _("See or get a copy of my data")
-    CORRECTION = "correction", _("Correct my data")
-    DELETION = "deletion", _("Delete my data")
-    WITHDRAWAL = "withdrawal", _("Withdraw my consent")
+    ACCESS = "access", _("See or get a copy of the data")
+    CORRECTION = "correction", _("Correct the data")
+    DELETION = "deletion", _("Delete the data")
+    WITHDRAWAL = "withdrawal", _("Withdraw consent")
 
 
 class DataRequestQuerySet(models.QuerySet):

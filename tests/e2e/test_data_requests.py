@@ -48,7 +48,7 @@ def test_a_resident_asks_and_an_organiser_answers_within_the_due_date(request, l
     page.get_by_role("main").get_by_role("button", name=_("Send my request")).click()
     expect(page.locator(".errorlist")).to_have_count(2)  # the kind and the details, in Vietnamese
     check_page(page, shots, "05-ask-refused")
-    page.get_by_label(_("Correct my data")).check()
+    page.get_by_label(_("Correct the data")).check()
     page.get_by_label(label(_("Details"))).fill("Số điện thoại mới của tôi là 0935 111 222")
     page.get_by_role("main").get_by_role("button", name=_("Send my request")).click()
     data_request = DataRequest.objects.get(user=resident)
