@@ -2,7 +2,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.models import User
-from accounts.phones import InvalidPhone, normalise_phone
+from accounts.phones import login_key
 
 
 class PhoneOrEmailBackend(ModelBackend):
@@ -16,7 +16,7 @@ class PhoneOrEmailBackend(ModelBackend):
                      password: str | None = None, **kwargs) -> User | None:
         if not username or password is None:
             return None
-        user = self._find(username.strip())
+        user = self._find(username)
         if user is None:
             User().set_password(password)  # same work as a real check: no timing oracle
             return None
@@ -26,22 +26,20 @@ class PhoneOrEmailBackend(ModelBackend):
 
     @staticmethod
     def _find(login: str) -> User | None:
-        if "@" in login:
-            return User.objects.filter(email__iexact=login).first()
-        try:
-            phone = normalise_phone(login)
-        except InvalidPhone:
+        key = login_key(login)
+        if key is None:
             return None
-        return User.objects.filter(phone=phone).first()
+        column, value = key
+        if column == "email":
+            # Stored lower-cased by every form, but an address typed in the admin may not be.
+            return User.objects.filter(email__iexact=value).first()
+        return User.objects.filter(phone=value).first()
 
 
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str | None:
     """The key django-axes counts failures under: the normalised phone, or the lower-cased email."""
     raw = (credentials or {}).get("username") or request.POST.get("username") or ""
-    raw = raw.strip()
-    if "@" in raw:
-        return raw.lower()
-    try:
-        return normalise_phone(raw)
-    except InvalidPhone:
-        return raw or None
+    key = login_key(raw)
+    if key is not None:
+        return key[1]
+    return raw.strip() or None

@@ -3,21 +3,37 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ConsentPurpose, Unit, User
-from accounts.phones import InvalidPhone, normalise_phone
+from accounts.phones import InvalidPhone, login_key, normalise_email, normalise_phone
+
+
+class NormalisedEmailField(forms.EmailField):
+    """An email field that reads the address as accounts.phones.normalise_email writes it, before
+    it is validated: "An.Pham@Example.vn" and a full-width "ａｎ＠ｅｘａｍｐｌｅ．ｖｎ" are one address."""
+
+    def to_python(self, value):
+        return normalise_email(super().to_python(value))
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, with the credential labelled for phone-or-email."""
+    """Django's login form, with the credential labelled for phone-or-email and the choice of
+    staying signed in on this phone (how long is decided in accounts.sessions, by role)."""
 
     username = forms.CharField(
         label=_("Phone number or email"),
         max_length=254,
+        help_text=_("Type your phone number as you like (0905 000 003, +84 905 000 003) or your email."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "inputmode": "text"}),
+    )
+    remember = forms.BooleanField(
+        label=_("Remember me on this phone"), required=False, initial=True,
+        help_text=_("You stay signed in for 30 days (staff: 8 hours). Untick it on a phone or computer "
+                    "that others use: you are then signed out when the browser closes."),
     )
 
     error_messages = {
@@ -26,6 +42,40 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is not active."),
     }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Django copies the length of USERNAME_FIELD (the phone: 10) onto the box, which refused
+        # "0905 000 003", "+84 905 000 003" and every email. An email can be 254 characters long.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset by email, found by whatever the person logs in with: the link goes to the
+    account's email, so typing the phone of an account that has one works too."""
+
+    email = forms.CharField(
+        label=_("Phone number or email"), max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+        error_messages={"required": _("Enter the phone number or the email of your account.")},
+    )
+
+    def clean_email(self) -> str:
+        key = login_key(self.cleaned_data["email"])
+        if key is None:
+            raise ValidationError(_("Enter the phone number or the email of your account."), code="invalid")
+        return key[1]
+
+    def get_users(self, email: str):
+        key = login_key(email)
+        if key is None:
+            return
+        column, value = key
+        lookup = {"email__iexact": value} if column == "email" else {"phone": value}
+        for user in User.objects.filter(is_active=True, email__isnull=False, **lookup):
+            if user.has_usable_password():
+                yield user
 
 
 OLDEST_BIRTH_YEAR = 1920
@@ -51,7 +101,7 @@ def check_birth_year(year: int | None) -> int | None:
 
 def check_email_free(raw: str | None, *, owner: User | None = None) -> str | None:
     """Lower-cased, or None when empty (so the unique column holds NULLs, not empty strings)."""
-    email = (raw or "").strip().lower()
+    email = normalise_email(raw)
     if not email:
         return None
     taken = User.objects.filter(email__iexact=email)
@@ -104,7 +154,7 @@ class RegistrationForm(forms.Form):
             "invalid_choice": _("The village you chose is not in the list. Choose your village again."),
         },
     )
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label=_("Email (optional)"), required=False, max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Enter a valid email address, for example ten@example.com.")},
@@ -210,6 +260,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "birth_year", "email"]
+        field_classes = {"email": NormalisedEmailField}
         error_messages = {
             "full_name": {"required": _("Enter your full name.")},
             "birth_year": BIRTH_YEAR_ERRORS,

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import normalise_phone
+from accounts.phones import normalise_email, normalise_phone
 
 
 class UnitKind(models.TextChoices):
@@ -116,7 +116,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         email = fields.pop("email", None)
         user = self.model(
             phone=normalise_phone(phone) if phone else None,
-            email=self.normalize_email(email).lower() if email else None,
+            email=normalise_email(email) or None,
             **fields,
         )
         user.set_password(password)
@@ -240,3 +240,59 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class DataRequestKind(models.TextChoices):
+    """The rights of a data subject the platform answers (Luật 91/2025/QH15, Điều 4)."""
+
+    ACCESS = "access", _("See or get a copy of the data")
+    CORRECTION = "correction", _("Correct the data")
+    DELETION = "deletion", _("Delete the data")
+    WITHDRAWAL = "withdrawal", _("Withdraw consent")
+
+
+class DataRequestQuerySet(models.QuerySet):
+    def open(self) -> DataRequestQuerySet:
+        return self.filter(handled_at__isnull=True)
+
+    def overdue(self, today=None) -> DataRequestQuerySet:
+        """Open past their due date: the reply was due by the end of `due_on`."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class DataRequest(models.Model):
+    """A person exercising a right over their data, with the date the reply is due (NĐ
+    356/2025/NĐ-CP: within 02 working days of receipt). What the "My data" pages do at once
+    (download, self-correction, withdrawing an optional consent, deleting the account) is
+    recorded already handled; what only the commune can do waits in the organisers' queue."""
+
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="data_requests",
+                             verbose_name=_("person"))
+    kind = models.CharField(_("request"), max_length=12, choices=DataRequestKind.choices)
+    details = models.TextField(_("details"), blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    due_on = models.DateField(_("reply due by"))
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("handled by"))
+    note = models.TextField(_("note"), blank=True)
+    # Done by the person on their own "My data" page, at the moment of the request.
+    self_service = models.BooleanField(_("done by the person"), default=False)
+
+    objects = DataRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "received_at", "pk"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        indexes = [models.Index(fields=["handled_at", "due_on"], name="data_request_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.handled_at is None
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.due_on < (today or timezone.localdate())

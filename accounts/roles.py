@@ -4,7 +4,7 @@ units; views call these helpers instead of checking groups themselves."""
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import TextChoices
+from django.db.models import QuerySet, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, UnitKind, User
@@ -77,6 +77,13 @@ def role_of(user: User) -> Role | None:
         if role.value in names:
             return role
     return None
+
+
+def without_staff(users: QuerySet[User]) -> QuerySet[User]:
+    """Those of `users` who hold no civil servant's role and no admin access: residents, whose
+    account exists for contests only (contests/retention.py)."""
+    return (users.exclude(groups__name__in=[role.value for role in STAFF_ROLES])
+            .exclude(is_staff=True).exclude(is_superuser=True))
 
 
 def is_staff_member(user) -> bool:

@@ -67,10 +67,11 @@ def consent_change(*, user: User, optional: Iterable[str]) -> ConsentRecord | No
 
 
 @transaction.atomic
-def user_anonymise(*, user: User) -> User:
+def user_anonymise(*, user: User, by_retention: bool = False) -> User:
     """Erase what identifies the person but keep the row, so results already counted in unit
     and contest aggregates stay true. Consent records stay as proof of what was agreed, now
-    attached to an anonymous row."""
+    attached to an anonymous row. `by_retention`: done by the retention task (no actor), not at
+    the owner's request."""
     logins = [value for value in (user.phone, user.email) if value]
     # Stored in the site language whatever the person browsed in: the row is read by everyone.
     with translation.override(settings.LANGUAGE_CODE):
@@ -89,5 +90,12 @@ def user_anonymise(*, user: User) -> User:
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in=logins).delete()
     Token.objects.filter(user=user).delete()
-    audit_log(actor=user, action="user.anonymise", obj=user, summary="Account anonymised at the owner's request")
+    # The person's own words in their data requests may name them (a new phone, an address); the
+    # kind, the dates and the reply stay as the record that each request was answered.
+    user.data_requests.filter(self_service=False).exclude(details="").update(details="")
+    if by_retention:
+        audit_log(actor=None, action="user.anonymise", obj=user,
+                  summary="Account anonymised by the retention period of contest data")
+    else:
+        audit_log(actor=user, action="user.anonymise", obj=user, summary="Account anonymised at the owner's request")
     return user

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_log
 from accounts.models import Unit, User
-from accounts.phones import InvalidPhone, normalise_phone
+from accounts.phones import InvalidPhone, normalise_email, normalise_phone
 from accounts.roles import Role
 from accounts.staff_sheet import (
     COL_EMAIL,
@@ -181,11 +181,11 @@ def _check_rows(raws: list[RawRow], root: Unit) -> tuple[list[StaffRow], list[Ro
         raw_email = v.get(COL_EMAIL, "")
         if raw_email:
             try:
-                validate_email(raw_email)
+                validate_email(normalise_email(raw_email))
             except ValidationError:
                 errors.append(RowError(raw.row, _("the email %(email)s is not a valid address") % {"email": raw_email}))
             else:
-                email = raw_email.lower()
+                email = normalise_email(raw_email)
                 if email in email_rows:
                     errors.append(RowError(raw.row, _("the email %(email)s is also on row %(other)d")
                                            % {"email": email, "other": email_rows[email]}))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views, views_staff
+from accounts import views, views_requests, views_staff
 
 app_name = "accounts"
 
@@ -45,6 +45,9 @@ urlpatterns += [
     path("me/edit/", views.my_data_edit, name="my_data_edit"),
     path("me/download/", views.my_data_download, name="my_data_download"),
     path("me/delete/", views.my_data_delete, name="my_data_delete"),
+    path("me/request/", views_requests.my_data_request, name="my_data_request"),
+    path("requests/", views_requests.data_request_queue, name="data_request_queue"),
+    path("requests/<int:pk>/", views_requests.data_request_detail, name="data_request_detail"),
     path("staff/import/", views_staff.staff_import_view, name="staff_import"),
     path("staff/import/template.xlsx", views_staff.staff_import_template, name="staff_import_template"),
     path("unit/", views.unit_members, name="unit_members"),

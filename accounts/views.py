@@ -18,24 +18,35 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import members, ratelimit, roles, services
 from accounts.consent import CONSENT_TEXT_VERSION
+from accounts.data_requests import data_request_record
 from accounts.forms import (
     ConsentForm,
     DeleteAccountForm,
     LoginForm,
+    PasswordResetForm,
     ProfileForm,
     RegistrationForm,
     UnitFilterForm,
 )
-from accounts.models import Unit, User
+from accounts.models import ConsentPurpose, DataRequestKind, Unit, User
 from accounts.personal_data import personal_data_export
+from accounts.sessions import session_keep
 
 MEMBERS_PER_PAGE = 50
 
 
 class LoginView(auth_views.LoginView):
+    """Django's login. Where it goes next: a safe `next`, else LOGIN_REDIRECT_URL (config's
+    `after_login`, which knows each role's first page)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        session_keep(self.request, user=form.get_user(), remember=form.cleaned_data["remember"])
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -43,13 +54,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     a few requests per address per hour, and per network."""
 
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        email = form.cleaned_data["email"].strip().lower()
-        per_email = ratelimit.hit(f"reset-email:{email}", limit=3, window_seconds=60 * 60)
+        who = form.cleaned_data["email"]  # the normalised phone or email (PasswordResetForm)
+        per_email = ratelimit.hit(f"reset-email:{who}", limit=3, window_seconds=60 * 60)
         per_network = ratelimit.hit(f"reset-ip:{ratelimit.client_ip(self.request)}", limit=20,
                                     window_seconds=60 * 60)
         if not (per_email and per_network):
@@ -108,6 +120,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("This phone number or email was registered a moment ago. Log in instead."))
             else:
                 login(request, user, backend="accounts.backends.PhoneOrEmailBackend")
+                # On the person's own phone, as the login page's box is ticked by default.
+                session_keep(request, user=user, remember=True)
                 messages.success(request, _("Welcome! Your account has been created."))
                 return redirect(next_url or "home")
     else:
@@ -115,6 +129,11 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register.html", {
         "form": form, "next": next_url or "", "consent_text_version": CONSENT_TEXT_VERSION,
     })
+
+
+def _optional_purposes(account: User) -> set[str]:
+    chosen = {ConsentPurpose.LEADERBOARD.value} if account.show_on_leaderboard else set()
+    return chosen | ({ConsentPurpose.NOTIFICATIONS.value} if account.receive_notifications else set())
 
 
 def _get_account_for_user(request: HttpRequest) -> User:
@@ -129,15 +148,20 @@ def my_data(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ConsentForm.for_user(account, request.POST)
         if form.is_valid():
+            withdrawn = _optional_purposes(account) - form.purposes()
             if services.consent_change(user=account, optional=form.purposes()) is None:
                 messages.info(request, _("Your choices were already saved; nothing changed."))
             else:
+                if withdrawn:
+                    data_request_record(user=account, kind=DataRequestKind.WITHDRAWAL,
+                                        details=", ".join(sorted(withdrawn)))
                 messages.success(request, _("Your consent choices have been saved."))
             return redirect("accounts:my_data")
     else:
         form = ConsentForm.for_user(account)
     return render(request, "accounts/my_data.html", {
         "account": account,
+        "data_requests": account.data_requests.filter(self_service=False).order_by("-received_at", "-pk")[:20],
         "consents": account.consents.order_by("-given_at", "-pk"),
         "consent_form": form,
         "consent_text_version": CONSENT_TEXT_VERSION,
@@ -150,7 +174,10 @@ def my_data_edit(request: HttpRequest) -> HttpResponse:
     account = _get_account_for_user(request)
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=account)
     if request.method == "POST" and form.is_valid():
+        changed = form.changed_data
         form.save()
+        if changed:
+            data_request_record(user=account, kind=DataRequestKind.CORRECTION, details=", ".join(changed))
         messages.success(request, _("Your details have been corrected."))
         return redirect("accounts:my_data")
     return render(request, "accounts/my_data_edit.html", {"form": form})
@@ -161,6 +188,9 @@ def my_data_edit(request: HttpRequest) -> HttpResponse:
 def my_data_download(request: HttpRequest) -> HttpResponse:
     account = _get_account_for_user(request)
     data = personal_data_export(user=account)
+    # This GET's one write: the trace that the person's right of access was answered, kept with
+    # the other requests (accounts/data_requests.py).
+    data_request_record(user=account, kind=DataRequestKind.ACCESS, details="download")
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder),
         content_type="application/json; charset=utf-8",
@@ -177,6 +207,7 @@ def my_data_delete(request: HttpRequest) -> HttpResponse:
     account = _get_account_for_user(request)
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=account)
     if request.method == "POST" and form.is_valid():
+        data_request_record(user=account, kind=DataRequestKind.DELETION)
         services.user_anonymise(user=account)
         logout(request)
         messages.success(request, _("Your personal data has been deleted and you have been logged out."))

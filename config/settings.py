@@ -159,7 +159,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Written through to the database, read from Redis: a Redis restart (or eviction) signs no
+    # one out, and a resident's 30-day session outlives any cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Database cache: shared by every worker process, so rate limits hold across gunicorn workers.
     CACHES = {
@@ -170,7 +172,12 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# How long a login lasts (accounts/sessions.py): "Remember me on this phone" keeps a resident in
+# for RESIDENT_SESSION_DAYS, staff never more than STAFF_SESSION_HOURS; unticked, the session ends
+# when the browser closes. SESSION_COOKIE_AGE is what the server keeps a browser-close session.
+RESIDENT_SESSION_SECONDS = env_int("RESIDENT_SESSION_DAYS", 30) * 24 * 60 * 60
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_HOURS", 8) * 60 * 60
+SESSION_COOKIE_AGE = STAFF_SESSION_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_SAVE_EVERY_REQUEST = False
 
@@ -181,7 +188,16 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.PhoneOrEmailBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+# Each role's first page (config/landing.py), unless a safe ?next= says otherwise.
+LOGIN_REDIRECT_URL = "after_login"
+# Argon2id at OWASP's minimum (m=19 MiB, t=2, p=1: accounts/hashers.py), about a tenth of the CPU
+# of PBKDF2's 1,000,000 iterations. PBKDF2 stays after it so older hashes still log in; Django
+# rewrites them with the first hasher at the person's next successful login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,6 +225,12 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 10)  # per IP per hour
+
+# Contestants' personal data is anonymised this many months after a contest's last prizes were
+# awarded (contests/retention.py, `manage.py apply_retention`, run daily).
+CONTEST_DATA_RETENTION_MONTHS = env_int("CONTEST_DATA_RETENTION_MONTHS", 12)
+if CONTEST_DATA_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("CONTEST_DATA_RETENTION_MONTHS must be at least 1")
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

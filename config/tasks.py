@@ -22,6 +22,9 @@ SCHEDULES = [
     Recurring("close_overdue_attempts", "quizzes.services.attempts.attempts_close_overdue", 1),
     # The reports' tallies counted from the attempts (manage.py update_report_tallies).
     Recurring("update_report_tallies", "reports.tallies.tallies_update", 5),
+    # Contestants' personal data removed CONTEST_DATA_RETENTION_MONTHS after a contest's last round
+    # closed (manage.py apply_retention): daily is well inside any deadline it serves.
+    Recurring("apply_retention", "contests.retention.contest_retention_apply", 24 * 60),
 ]
 
 

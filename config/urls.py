@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config import views
+from config import landing, views
 
 # The admin speaks for the commune ("Trang quản trị cho Django" otherwise heads every admin page).
 admin.site.site_header = _("Administration of the Đông Trà Bồng commune platform")
@@ -22,6 +22,7 @@ urlpatterns = [
     # After the schema and docs: the API's own catch-all answers any other api/ path with JSON.
     path("api/", include("quizzes.api.urls")),
     path("", views.home, name="home"),
+    path("welcome/", landing.after_login, name="after_login"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),

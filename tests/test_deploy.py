@@ -76,7 +76,7 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
     [
         ("DEBUG", "maybe", "DEBUG must be true or false, got 'maybe'"),
         ("SECURE_SSL_REDIRECT", "oui", "SECURE_SSL_REDIRECT must be true or false, got 'oui'"),
-        ("SESSION_COOKIE_AGE", "8h", "SESSION_COOKIE_AGE must be an integer, got '8h'"),
+        ("STAFF_SESSION_HOURS", "8h", "STAFF_SESSION_HOURS must be an integer, got '8h'"),
         ("SITE_URL", "cchc.example.vn", "SITE_URL must be an absolute http(s) URL"),
     ],
 )

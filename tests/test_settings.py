@@ -85,7 +85,9 @@ def test_redis_url_moves_cache_and_sessions_to_redis(tmp_path):
     described = _describe(tmp_path, REDIS_URL="redis://127.0.0.1:6380/0")
 
     assert described["cache"] == "django.core.cache.backends.redis.RedisCache"
-    assert described["sessions"] == "django.contrib.sessions.backends.cache"
+    # Read from Redis, written through to the database: a Redis restart signs no one out
+    # (tests/accounts/test_staying_signed_in.py).
+    assert described["sessions"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_database_url_moves_to_postgresql_with_health_checks(tmp_path):

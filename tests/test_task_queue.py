@@ -23,6 +23,7 @@ def _schedules() -> list[tuple]:
 
 
 EXPECTED = [
+    ("apply_retention", "contests.retention.contest_retention_apply", Schedule.MINUTES, 24 * 60, -1),
     ("close_overdue_attempts", "quizzes.services.attempts.attempts_close_overdue", Schedule.MINUTES, 1, -1),
     ("update_report_tallies", "reports.tallies.tallies_update", Schedule.MINUTES, 5, -1),
 ]
@@ -46,11 +47,13 @@ def test_syncing_the_schedules_again_changes_nothing_and_undoes_an_edit(capsys):
 def test_the_scheduled_functions_are_those_the_commands_call():
     from django.utils.module_loading import import_string
 
+    from contests.management.commands import apply_retention
     from quizzes.management.commands import close_overdue_attempts
     from reports.management.commands import update_report_tallies
 
-    assert import_string(EXPECTED[0][1]) is close_overdue_attempts.attempts_close_overdue
-    assert import_string(EXPECTED[1][1]) is update_report_tallies.tallies_update
+    assert import_string(EXPECTED[0][1]) is apply_retention.contest_retention_apply
+    assert import_string(EXPECTED[1][1]) is close_overdue_attempts.attempts_close_overdue
+    assert import_string(EXPECTED[2][1]) is update_report_tallies.tallies_update
 
 
 def test_the_queue_uses_the_database_and_never_gives_a_running_task_to_a_second_worker():

@@ -1,7 +1,36 @@
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
+from tests.factories import make_user
+
 pytestmark = pytest.mark.django_db
+
+URL = reverse("accounts:login")
+
+
+@pytest.mark.parametrize("typed", ["0905 000 003", "+84 905 000 003", "84.905.000.003", "０９０５０００００３"])
+def test_one_person_logs_in_with_the_number_typed_any_common_way(client, village, password, typed):
+    person = make_user(role=Role.RESIDENT, unit=village, phone="0905000003")
+    response = client.post(URL, {"username": typed, "password": password})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+
+def test_the_login_box_takes_a_long_email_and_says_phone_or_email(client):
+    page = client.get(URL).content.decode()
+    box = page[page.index('name="username"') - 200: page.index('name="username"') + 200]
+    assert 'maxlength="10"' not in box
+    assert 'maxlength="254"' in box
+    assert "Số điện thoại hoặc email" in page
+
+
+def test_an_email_typed_in_capitals_logs_in(client, staff_a, password):
+    staff_a.email = "an.pham@example.vn"
+    staff_a.save()
+    response = client.post(URL, {"username": "  AN.PHAM@EXAMPLE.VN ", "password": password})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff_a.pk)
 
 
 def test_it_logs_a_resident_in_with_any_spelling_of_the_phone(client, resident, password):

@@ -127,3 +127,17 @@ def test_the_correction_page_needs_a_login_and_get_or_post(client, resident_clie
     assert client.get(EDIT_URL)["Location"].startswith(reverse("accounts:login"))
     assert resident_client.put(EDIT_URL).status_code == 405
     assert resident_client.get(EDIT_URL).status_code == 200
+
+
+def test_an_email_in_full_width_characters_is_corrected_to_its_normal_form(resident_client, resident, staff_a):
+    staff_a.email = "an.pham@example.vn"
+    staff_a.save()
+    response = resident_client.post(EDIT_URL, {"full_name": "Nguyễn Văn Dân", "birth_year": "1990",
+                                               "email": "ＡＮ.ＰＨＡＭ＠example.vn"})
+    assert response.status_code == 200
+    assert "Email này đã được dùng" in " ".join(response.context["form"].errors["email"])
+    response = resident_client.post(EDIT_URL, {"full_name": "Nguyễn Văn Dân", "birth_year": "1990",
+                                               "email": "ｄａｎ＠example.vn"})
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.email == "dan@example.vn"

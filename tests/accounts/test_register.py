@@ -182,3 +182,21 @@ def test_villages_of_several_communes_are_told_apart(client, commune):
 def test_the_resident_group_exists_for_registration(db):
     # Registration assigns the role by group name; the group comes from the post-migrate hook.
     assert Group.objects.filter(name=Role.RESIDENT.value).exists()
+
+
+def test_a_number_typed_in_full_width_digits_is_the_registered_number(client, village):
+    assert client.post(URL, form_data(village, phone="0935 123 456")).status_code == 302
+    before = snapshot()
+    response = Client().post(URL, form_data(village, phone="０９３５１２３４５６"))
+    assert response.status_code == 200
+    assert "đã được đăng ký" in " ".join(response.context["form"].errors["phone"])
+    assert snapshot() == before
+    assert User.objects.filter(phone="0935123456").count() == 1
+
+
+def test_an_email_typed_in_full_width_or_capitals_is_stored_once_in_lower_case(client, village):
+    response = client.post(URL, form_data(village, email="ＨＯ.ＬＡＮ＠Example.VN"))
+    assert response.status_code == 302
+    assert User.objects.get(phone="0935123456").email == "ho.lan@example.vn"
+    response = Client().post(URL, form_data(village, phone="0935 123 457", email="ho.lan@example.vn"))
+    assert "Email này đã được dùng" in " ".join(response.context["form"].errors["email"])

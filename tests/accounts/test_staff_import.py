@@ -213,6 +213,21 @@ def test_a_phone_or_email_of_an_existing_account_is_reported(commune, unit_a):
     assert User.objects.count() == before
 
 
+def test_a_number_or_email_in_full_width_characters_is_the_existing_account(commune, unit_a):
+    make_user(unit=unit_a, phone="0912345678")
+    make_user(unit=unit_a, email="da.co@example.vn")
+    before = User.objects.count()
+    result = run(make_sheet([
+        ["Nguyễn Văn Một", "０９１２ ３４５ ６７８", "", "Phòng A", "", ""],
+        ["Trần Văn Hai", "", "ＤＡ.ＣＯ＠example.vn", "Phòng A", "", ""],
+    ]), commune)
+    assert messages(result) == [
+        "Dòng 2: số điện thoại 0912345678 đã được dùng cho một tài khoản khác",
+        "Dòng 3: email da.co@example.vn đã được dùng cho một tài khoản khác",
+    ]
+    assert User.objects.count() == before
+
+
 def test_a_bad_email_and_an_unknown_role_are_reported(commune, unit_a):
     result = run(make_sheet([
         ["Nguyễn Văn Một", "", "khong-phai-email", "Phòng A", "", ""],

@@ -41,10 +41,13 @@ def test_it_logs_a_staff_member_in_and_switches_the_language(page: Page, live: s
     check_page(page, shots, "02-login")
 
     _log_in(page, member.phone)
-    expect(page).to_have_url(live + "/")
+    # Staff land on their to-do list; the home page greets them by name.
+    expect(page).to_have_url(live + "/training/")
+    check_page(page, shots, "03-to-do-list")
+    page.goto(live + "/")
     expect(page.get_by_text(_("Hello, %(name)s.") % {"name": "Phạm Thị An"})).to_be_visible()
     expect(page.get_by_role("button", name=_("Log out"))).to_be_visible()
-    check_page(page, shots, "03-home-logged-in")
+    check_page(page, shots, "03b-home-logged-in")
 
     page.get_by_label(_("Language")).select_option("en")
     page.get_by_role("button", name=_("Change")).click()
@@ -86,5 +89,8 @@ def test_the_home_page_and_login_work_without_javascript(page_without_js: Page, 
     page.get_by_role("main").get_by_role("link", name=_("Log in")).click()
     check_page(page, shots, "02-login-no-js")
     _log_in(page, member.phone)
+    expect(page).to_have_url(live + "/training/")
+    check_page(page, shots, "03-to-do-list-no-js")
+    page.goto(live + "/")
     expect(page.get_by_text(_("Hello, %(name)s.") % {"name": "Phạm Thị An"})).to_be_visible()
-    check_page(page, shots, "03-home-logged-in-no-js")
+    check_page(page, shots, "04-home-logged-in-no-js")

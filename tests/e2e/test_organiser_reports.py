@@ -45,7 +45,7 @@ def test_an_organiser_filters_the_dashboard_and_downloads_the_lists_and_report(p
     page.get_by_label(_("Phone number or email")).fill(organiser.phone)
     page.get_by_label(_("Password")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name=_("Log in")).click()
-    expect(page).to_have_url(live + "/")
+    expect(page).to_have_url(live + "/training/")  # staff land on their to-do list
     check_page(page, shots, "01-home")
 
     page.goto(live + "/reports/")

@@ -35,7 +35,7 @@ def test_an_organiser_imports_staff_from_xlsx(page: Page, live: str, shots: Path
     page.get_by_label(_("Phone number or email")).fill(organiser.phone)
     page.get_by_label(_("Password")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name=_("Log in")).click()
-    expect(page).to_have_url(live + "/")
+    expect(page).to_have_url(live + "/training/")  # staff land on their to-do list
     check_page(page, shots, "01-home-organiser")
 
     page.get_by_text(_("Manage"), exact=True).click()  # the management pages sit behind one menu
