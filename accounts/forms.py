@@ -25,7 +25,17 @@ class LoginForm(AuthenticationForm):
             "The phone number (or email) or the password is not right. Check them and try again."
         ),
         "inactive": _("This account is not active."),
+        "limited": _(
+            "Too many wrong passwords for this account or from your network in a short time. "
+            "Please wait a few minutes and try again."
+        ),
     }
+
+    def get_invalid_login_error(self) -> ValidationError:
+        # LoginLimitBackend refused before checking the password: say so, not "wrong password".
+        if getattr(self.request, "login_limited", False):
+            return ValidationError(self.error_messages["limited"], code="limited")
+        return super().get_invalid_login_error()
 
 
 OLDEST_BIRTH_YEAR = 1920
