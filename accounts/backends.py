@@ -67,9 +67,8 @@ class LoginLimitBackend:
             request.login_limited = True
             raise PermissionDenied  # authenticate() stops here and tries no other backend
         return None
-
-    def get_user(self, user_id: int) -> None:
-        return None
+    # No get_user(): no session ever names this backend, and Django's test client picks the
+    # first backend that has one for force_login().
 
 
 def login_failure_count(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
