@@ -54,12 +54,16 @@ test: $(VENV)/.installed-dev messages lint
 
 # The same suite on a throwaway PostgreSQL cluster on its own port (recipes.md); PG_PORT=5433
 # pins the port, otherwise a free one is picked. The cluster is removed even when tests fail.
+# A throwaway Redis beside it (scripts/with-redis.sh): the rate limits are tested on it too.
 test-pg: $(VENV)/.installed-dev messages
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends postgresql >/dev/null; \
 	  else echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' and try again."; exit 1; fi; fi
 	$(PY) manage.py collectstatic --noinput -v 0
-	PG_PORT=$(PG_PORT) bash scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 -q
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends redis-server >/dev/null; \
+	  else echo "redis-server is missing: the rate limits are not tested on Redis (sudo apt-get install redis-server)."; fi; fi
+	PG_PORT=$(PG_PORT) bash scripts/with-redis.sh bash scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 -q
 
 $(VENV)/.installed-e2e: requirements-e2e.txt $(VENV)/.installed-dev
 	$(PIP) install -q --disable-pip-version-check -r requirements-e2e.txt

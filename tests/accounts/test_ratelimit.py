@@ -1,6 +1,11 @@
 """The registration rate limit, and the cache-backed counter behind it."""
 
+import os
+from datetime import UTC, datetime
+
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.urls import reverse
 
 from accounts import ratelimit
@@ -31,12 +36,21 @@ def test_hit_counts_each_key_on_its_own():
     assert ratelimit.hit("test:b", limit=2, window_seconds=60) is True
 
 
-@pytest.fixture(params=["locmem", "database"])
-def any_cache(request):
-    """Each test with this fixture runs on the suite's locmem cache and on the database cache a
-    fresh clone runs on (Redis: tests/accounts/test_ratelimit_redis.py)."""
+@pytest.fixture(params=["locmem", "database", "redis"])
+def any_cache(request, settings):
+    """Each test with this fixture runs on the suite's locmem cache, on the database cache a fresh
+    clone runs on, and on Redis when there is one (make test-pg starts one: scripts/with-redis.sh)."""
     if request.param == "database":
         request.getfixturevalue("database_cache")
+    elif request.param == "redis":
+        url = os.environ.get("REDIS_TEST_URL")
+        if not url:
+            pytest.skip("no Redis: REDIS_TEST_URL is set by scripts/with-redis.sh (make test-pg)")
+        # One database per xdist worker: clear() empties the worker's own.
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": f"{url}/{worker}"}}
+        caches["default"].clear()
     return request.param
 
 
@@ -59,6 +73,24 @@ def test_a_window_holds_its_whole_length_however_long_it_stays_idle(any_cache, c
     for minute in (6, 20, 59):
         clock.at(minute * 60)
         assert ratelimit.hit("test:idle", limit=10, window_seconds=3600) is False, f"reopened at minute {minute}"
+
+
+def test_the_counter_expires_when_its_window_ends_not_five_minutes_after_its_last_use(any_cache, clock):
+    if any_cache == "locmem":
+        pytest.skip("the expiry is read from the database's table or from Redis")
+    clock.at(600)  # ten minutes into the hour
+    for _ in range(3):  # created, then counted twice
+        ratelimit.hit("test:ttl", limit=5, window_seconds=3600)
+    cache = caches["default"]
+    key = cache.make_key(ratelimit._window("test:ttl", 3600)[0])
+    if any_cache == "database":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT expires FROM cache_entries WHERE cache_key = %s", [key])
+            (expires,) = cursor.fetchone()
+        expires = expires if isinstance(expires, datetime) else datetime.fromisoformat(str(expires))
+        assert expires.replace(tzinfo=UTC).timestamp() == clock.start + 3600
+    else:
+        assert 2990 <= cache._cache.get_client(key).ttl(key) <= 3000
 
 
 def test_limit_check_raises_a_translated_429_once_over(rate_limit):
