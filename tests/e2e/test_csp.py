@@ -88,3 +88,21 @@ def test_the_api_documentation_renders_under_the_policy(page: Page, live: str, p
     # Swagger UI's own colours are not ours to fix (axe finds low contrast in them): its render
     # under the policy is what is checked here, and the watch's console and response checks.
     page_watch.checked()
+
+
+def test_the_admin_works_under_the_policy(page: Page, live: str, page_watch: PageWatch):
+    """Organisers set contests and rounds up in the Django admin: its pages (with their inline
+    round forms and date widgets, all scripts from files) load without a violation."""
+    page.add_init_script(RECORD_VIOLATIONS)
+    make_user(unit=make_unit("Xã Thử Nghiệm"), phone="0912345672", is_staff=True, is_superuser=True)
+    # The admin's pages link no icon, so the browser asks for /favicon.ico (a 404: not this test's).
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    page.goto(f"{live}/admin/login/?next=/admin/contests/contest/add/")
+    page.locator("#id_username").fill("0912345672")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+    expect(page).to_have_url(f"{live}/admin/contests/contest/add/")
+    expect(page.locator("#contest_form")).to_be_visible()
+    assert _violations(page) == []
+    # The admin's own markup is Django's: its render under the policy is what is checked here.
+    page_watch.checked()
