@@ -152,6 +152,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, rate limits ---------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# The database cache, unless REDIS_URL is set: shared by every worker process, so rate limits hold
+# across gunicorn workers. Django's default MAX_ENTRIES (300) would make it delete a third of the
+# live entries whenever it holds more, rate-limit counters included: a thousand residents starting
+# within ten minutes are a thousand counters. Past MAX_ENTRIES it first deletes the expired ones.
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "cache_entries",
+    "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000)},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -161,13 +170,7 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    # Database cache: shared by every worker process, so rate limits hold across gunicorn workers.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "cache_entries",
-        }
-    }
+    CACHES = {"default": DATABASE_CACHE}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

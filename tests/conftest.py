@@ -186,7 +186,6 @@ def database_cache(settings, db):
     from django.core.cache import cache
     from django.core.management import call_command
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                                   "LOCATION": "cache_entries"}}
+    settings.CACHES = {"default": settings.DATABASE_CACHE}
     call_command("createcachetable", verbosity=0)
     cache.clear()

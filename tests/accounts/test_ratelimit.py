@@ -1,5 +1,7 @@
 """The registration rate limit, and the cache-backed counter behind it."""
 
+import hashlib
+import itertools
 import os
 from datetime import UTC, datetime
 
@@ -91,6 +93,17 @@ def test_the_counter_expires_when_its_window_ends_not_five_minutes_after_its_las
         assert expires.replace(tzinfo=UTC).timestamp() == clock.start + 3600
     else:
         assert 2990 <= cache._cache.get_client(key).ttl(key) <= 3000
+
+
+def test_a_busy_database_cache_keeps_every_counter(database_cache):
+    # Django culls a third of a database cache's entries past MAX_ENTRIES (300 by default),
+    # first in key order: a counter whose key sorts first would vanish among 1,000 others.
+    victim = next(key for key in (f"test:victim:{n}" for n in itertools.count())
+                  if hashlib.sha256(key.encode()).hexdigest().startswith("00"))
+    assert ratelimit.hit(victim, limit=1, window_seconds=3600)
+    for n in range(1000):
+        ratelimit.hit(f"test:other:{n}", limit=1, window_seconds=3600)
+    assert ratelimit.hit(victim, limit=1, window_seconds=3600) is False
 
 
 def test_limit_check_raises_a_translated_429_once_over(rate_limit):
