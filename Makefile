@@ -9,7 +9,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 # System tools are installed with apt on CI, or when asked (make run INSTALL_SYSTEM=1).
 CAN_APT := $(if $(or $(CI),$(INSTALL_SYSTEM)),yes,)
 
-.PHONY: run test lint test-pg test-e2e test-api-schema bench bench-journeys bench-journeys-smoke ci system-deps messages clean
+.PHONY: run test lint test-pg test-e2e test-proxy test-api-schema bench bench-journeys bench-journeys-smoke ci system-deps messages clean
 
 $(VENV)/.system-ok:
 	@if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then \
@@ -54,12 +54,16 @@ test: $(VENV)/.installed-dev messages lint
 
 # The same suite on a throwaway PostgreSQL cluster on its own port (recipes.md); PG_PORT=5433
 # pins the port, otherwise a free one is picked. The cluster is removed even when tests fail.
+# A throwaway Redis beside it (scripts/with-redis.sh): the rate limits are tested on it too.
 test-pg: $(VENV)/.installed-dev messages
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends postgresql >/dev/null; \
 	  else echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' and try again."; exit 1; fi; fi
 	$(PY) manage.py collectstatic --noinput -v 0
-	PG_PORT=$(PG_PORT) bash scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 -q
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends redis-server >/dev/null; \
+	  else echo "redis-server is missing: the rate limits are not tested on Redis (sudo apt-get install redis-server)."; fi; fi
+	PG_PORT=$(PG_PORT) bash scripts/with-redis.sh bash scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 -q
 
 $(VENV)/.installed-e2e: requirements-e2e.txt $(VENV)/.installed-dev
 	$(PIP) install -q --disable-pip-version-check -r requirements-e2e.txt
@@ -82,6 +86,14 @@ test-e2e: $(VENV)/.installed-e2e node_modules/.installed messages
 	  else echo "Chromium is missing: run 'sudo apt-get install --no-install-recommends chromium' and try again."; exit 1; fi; fi
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -q -p no:cacheprovider -o addopts="--strict-markers" \
 	  --screenshot=only-on-failure --output=tests/e2e/screenshots/failures
+
+# The person's address through a real nginx (Debian's nginx-light) in front of gunicorn on
+# loopback (tests/proxy/): the servers are started and stopped by the tests' own fixture.
+test-proxy: $(VENV)/.installed-dev messages
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends nginx-light >/dev/null; \
+	  else echo "nginx is missing: run 'sudo apt-get install --no-install-recommends nginx-light' and try again."; exit 1; fi; fi
+	PATH="$$PATH:/usr/sbin" $(VENV)/bin/pytest tests/proxy -q -p no:cacheprovider -o addopts="--strict-markers"
 
 bench: $(VENV)/.installed-dev messages bench-journeys
 	$(PY) tests/bench/run.py

@@ -8,12 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and units")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
+        from accounts.backends import login_failure_count
         from accounts.roles import ensure_roles
 
         # Permissions exist only after migrate, so the role groups are (re)filled then.
         post_migrate.connect(ensure_roles, dispatch_uid="accounts.ensure_roles")
         post_save.connect(_revoke_tokens_on_new_password, sender=self.get_model("User"),
                           dispatch_uid="accounts.revoke_tokens_on_new_password")
+        user_login_failed.connect(login_failure_count, dispatch_uid="accounts.login_failure_count")
 
 
 def _revoke_tokens_on_new_password(sender, instance, created: bool, **kwargs) -> None:

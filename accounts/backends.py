@@ -1,6 +1,8 @@
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from accounts import ratelimit
 from accounts.models import User
 from accounts.phones import login_key
 
@@ -43,3 +45,33 @@ def lockout_username(request: HttpRequest, credentials: dict | None) -> str | No
     if key is not None:
         return key[1]
     return raw.strip() or None
+
+
+class LoginLimitBackend:
+    """Refuses a login, before any password is checked, once the account or the address has had
+    too many wrong passwords in its window (RATE_LIMITS: "login-failure-account", -"address").
+    django-axes locks one account from one address; this covers one account guessed from many
+    addresses, and one address trying a password on many accounts. It authenticates nobody: it
+    sits between axes and PhoneOrEmailBackend, and the failures are counted by
+    `login_failure_count` (the user_login_failed signal), so the page and the API count alike."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None, **kwargs) -> None:
+        if request is None:
+            return None
+        account = lockout_username(request, {"username": username})
+        if ratelimit.limit_reached("login-failure-account", account) or ratelimit.limit_reached(
+                "login-failure-address", ratelimit.client_ip(request)):
+            # Read by LoginForm and the token view, to say why instead of "wrong password".
+            request.login_limited = True
+            raise PermissionDenied  # authenticate() stops here and tries no other backend
+        return None
+    # No get_user(): no session ever names this backend, and Django's test client picks the
+    # first backend that has one for force_login().
+
+
+def login_failure_count(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+    """user_login_failed: one more wrong password for the account and for the address."""
+    if request is None:
+        return
+    ratelimit.limit_hit("login-failure-account", lockout_username(request, credentials))
+    ratelimit.limit_hit("login-failure-address", ratelimit.client_ip(request))

@@ -41,6 +41,10 @@ class LoginForm(AuthenticationForm):
             "The phone number (or email) or the password is not right. Check them and try again."
         ),
         "inactive": _("This account is not active."),
+        "limited": _(
+            "Too many wrong passwords for this account or from your network in a short time. "
+            "Please wait a few minutes and try again."
+        ),
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -49,6 +53,13 @@ class LoginForm(AuthenticationForm):
         # "0905 000 003", "+84 905 000 003" and every email. An email can be 254 characters long.
         self.fields["username"].max_length = 254
         self.fields["username"].widget.attrs["maxlength"] = 254
+
+
+    def get_invalid_login_error(self) -> ValidationError:
+        # LoginLimitBackend refused before checking the password: say so, not "wrong password".
+        if getattr(self.request, "login_limited", False):
+            return ValidationError(self.error_messages["limited"], code="limited")
+        return super().get_invalid_login_error()
 
 
 class PasswordResetForm(DjangoPasswordResetForm):

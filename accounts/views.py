@@ -1,6 +1,5 @@
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -48,6 +47,12 @@ class LoginView(auth_views.LoginView):
         session_keep(self.request, user=form.get_user(), remember=form.cleaned_data["remember"])
         return response
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(self.request, "login_limited", False):
+            response.status_code = 429
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset, with a ceiling so nobody can flood a person's inbox or the mail server:
@@ -61,9 +66,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         who = form.cleaned_data["email"]  # the normalised phone or email (PasswordResetForm)
-        per_email = ratelimit.hit(f"reset-email:{who}", limit=3, window_seconds=60 * 60)
-        per_network = ratelimit.hit(f"reset-ip:{ratelimit.client_ip(self.request)}", limit=20,
-                                    window_seconds=60 * 60)
+        per_email = ratelimit.limit_hit("reset-email-account", who)
+        per_network = ratelimit.limit_hit("reset-email-address", ratelimit.client_ip(self.request))
         if not (per_email and per_network):
             return render(self.request, "accounts/password_reset_limited.html", status=429)
         return super().form_valid(form)
@@ -100,11 +104,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(next_url or "home")
     if request.method == "POST":
-        allowed = ratelimit.hit(
-            f"register:{ratelimit.client_ip(request)}",
-            limit=settings.REGISTRATION_RATE_LIMIT, window_seconds=60 * 60,
-        )
-        if not allowed:
+        if not ratelimit.limit_hit("register-address", ratelimit.client_ip(request)):
             return render(request, "accounts/rate_limited.html", status=429)
         form = RegistrationForm(request.POST)
         if form.is_valid():

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files keep its headers); it reads request.user on the way out.
+    "config.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +154,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, rate limits ---------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# The database cache, unless REDIS_URL is set: shared by every worker process, so rate limits hold
+# across gunicorn workers. Django's default MAX_ENTRIES (300) would make it delete a third of the
+# live entries whenever it holds more, rate-limit counters included: a thousand residents starting
+# within ten minutes are a thousand counters. Past MAX_ENTRIES it first deletes the expired ones.
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "cache_entries",
+    "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000)},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -163,13 +174,7 @@ if REDIS_URL:
     # one out, and a resident's 30-day session outlives any cache.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # Database cache: shared by every worker process, so rate limits hold across gunicorn workers.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "cache_entries",
-        }
-    }
+    CACHES = {"default": DATABASE_CACHE}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # How long a login lasts (accounts/sessions.py): "Remember me on this phone" keeps a resident in
@@ -185,6 +190,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LoginLimitBackend",
     "accounts.backends.PhoneOrEmailBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -217,14 +223,43 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # One phone number, one lockout counter, however it is spelled ("+84 912…", "0912…").
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
-# Behind a reverse proxy every request comes from the proxy: say how many proxies to skip in
-# X-Forwarded-For so lockouts and rate limits see the person's address (0: no proxy).
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("TRUSTED_PROXY_COUNT", 0) else ["REMOTE_ADDR"]
-)
+# Reverse proxies in front of the app (nginx: 1; a load balancer and nginx: 2). Each appends the
+# address it saw to X-Forwarded-For; accounts.ratelimit.client_ip reads the N-th entry from the
+# right, and ignores the header with 0. Too high a count lets a client choose its address (the
+# entries left of the proxies' are the client's own writing); too low puts everyone behind the
+# proxy under one address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+# The lockout keys on the same address as the rate limits: one rule, one place.
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
 
-REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 10)  # per IP per hour
+# --- Rate limits (accounts/ratelimit.py) --------------------------------------------------------
+# kind: (events allowed, window in seconds), counted in the cache in fixed windows aligned on the
+# clock. Many residents of one mobile network share one public address (carrier-grade NAT), and a
+# village hall puts everyone behind one router: the per-address limits are sized for hundreds of
+# honest people and only stop floods; the per-account and per-person limits do the real work.
+RATE_LIMITS = {
+    # Wrong passwords. django-axes locks one account from one address after AXES_FAILURE_LIMIT;
+    # these add one account guessed from many addresses, and one address trying many accounts
+    # (password spraying). Over either, the login is refused before the password is checked.
+    "login-failure-account": (env_int("LOGIN_FAILURES_PER_ACCOUNT", 20), 60 * 60),
+    "login-failure-address": (env_int("LOGIN_FAILURES_PER_ADDRESS", 100), 15 * 60),
+    # Registration form posts (failed ones too: probing which numbers are registered).
+    "register-address": (env_int("REGISTRATION_RATE_LIMIT", 100), 60 * 60),
+    # Password-reset emails: a person's inbox and the mail server are not to be flooded.
+    "reset-email-account": (env_int("RESET_EMAILS_PER_ACCOUNT", 3), 60 * 60),
+    "reset-email-address": (env_int("RESET_EMAILS_PER_ADDRESS", 100), 60 * 60),
+    # Tries at a one-time reset code (a code lives 15 minutes).
+    "reset-code-account": (env_int("RESET_CODE_TRIES_PER_ACCOUNT", 5), 15 * 60),
+    "reset-code-address": (env_int("RESET_CODE_TRIES_PER_ADDRESS", 100), 15 * 60),
+    # New attempts at contest rounds (a resumed attempt is not a start).
+    "contest-start-person": (env_int("CONTEST_STARTS_PER_PERSON", 10), 10 * 60),
+    "contest-start-address": (env_int("CONTEST_STARTS_PER_ADDRESS", 300), 10 * 60),
+}
+for _kind, (_events, _seconds) in RATE_LIMITS.items():
+    if _events < 1:
+        raise ImproperlyConfigured(f"the rate limit {_kind!r} must allow at least 1 event, got {_events}")
 
 # Contestants' personal data is anonymised this many months after a contest's last prizes were
 # awarded (contests/retention.py, `manage.py apply_retention`, run daily).

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import landing, views
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/reports/", include("reports.api_urls")),
     path("api/contests/", include("contests.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # After the schema and docs: the API's own catch-all answers any other api/ path with JSON.
     path("api/", include("quizzes.api.urls")),
     path("", views.home, name="home"),

@@ -44,6 +44,11 @@ class TooManyStarts(QuizError):
                         "Please wait a few minutes and try again.")
 
 
+class TooManyStartsByPerson(TooManyStarts):
+    default_message = _("You have started too many attempts in a short time. "
+                        "Please wait a few minutes and try again.")
+
+
 class InvalidPrediction(QuizError):
     code = "invalid_prediction"
     status = 400

@@ -33,9 +33,10 @@ def round_quiz_access(sender, quiz: Quiz, user: User, **kwargs) -> bool | None:
 
 
 def round_attempt_starting(sender, quiz: Quiz, user: User, client_ip: str | None, **kwargs) -> None:
-    """attempt_starting: one address's flood of starts at rounds is refused (TooManyStarts)."""
-    if client_ip and Round.objects.for_quiz(quiz) is not None:
-        round_start_limit_check(client_ip=client_ip)
+    """attempt_starting: one person's or one address's flood of starts at rounds is refused
+    (TooManyStarts)."""
+    if Round.objects.for_quiz(quiz) is not None:
+        round_start_limit_check(user=user, client_ip=client_ip)
 
 
 def round_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:

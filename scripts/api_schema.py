@@ -104,6 +104,11 @@ def main(argv: list[str]) -> int:
         # Schemathesis sends hundreds of wrong logins from one address: the lockout must not
         # end the run (a locked-out 429 is still checked, as the first requests see it).
         "AXES_FAILURE_LIMIT": "100000",
+        "LOGIN_FAILURES_PER_ACCOUNT": "100000",
+        "LOGIN_FAILURES_PER_ADDRESS": "100000",
+        # And hundreds of starts: the contest-start limits must not end it either.
+        "CONTEST_STARTS_PER_PERSON": "100000",
+        "CONTEST_STARTS_PER_ADDRESS": "100000",
     }
     manage(env, "migrate", "--noinput", "-v", "0")
     # DEBUG is off: pages (the 404 page the fuzzer's odd paths get, too) need the hashed static files.

@@ -126,3 +126,66 @@ def resident_client(resident):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# --- Rate limits: one limit lowered, a clock to move, the database cache ----------------------
+
+
+@pytest.fixture
+def rate_limit(settings):
+    """rate_limit("register-address", 2) allows 2 events in that kind's window (seconds= to change
+    the window too); settings.RATE_LIMITS is restored after the test."""
+    def set_limit(kind: str, events: int, seconds: int | None = None) -> None:
+        limits = dict(settings.RATE_LIMITS)
+        limits[kind] = (events, seconds or limits[kind][1])
+        settings.RATE_LIMITS = limits
+    return set_limit
+
+
+class Clock:
+    """time.time() and timezone.now() frozen at `now`, moved by advance(); starts on a full hour
+    (every window of the limits begins then) in the near future."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.start = float((int(time.time()) // 3600 + 1) * 3600)
+        self.now = self.start
+
+    def time(self) -> float:
+        return self.now
+
+    def datetime(self):
+        from datetime import UTC, datetime
+
+        return datetime.fromtimestamp(self.now, tz=UTC)
+
+    def at(self, seconds: float) -> None:
+        """Move to `seconds` after the start."""
+        self.now = self.start + seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    import time
+
+    from django.core.cache.backends import db as database_cache_module
+    from django.utils import timezone
+
+    frozen = Clock()
+    monkeypatch.setattr(time, "time", frozen.time)
+    monkeypatch.setattr(timezone, "now", frozen.datetime)
+    # The database cache reads the time through its own name for timezone.now.
+    monkeypatch.setattr(database_cache_module, "tz_now", frozen.datetime)
+    return frozen
+
+
+@pytest.fixture
+def database_cache(settings, db):
+    """The cache a fresh clone runs on (the database), instead of the suite's locmem."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    settings.CACHES = {"default": settings.DATABASE_CACHE}
+    call_command("createcachetable", verbosity=0)
+    cache.clear()

@@ -192,6 +192,9 @@ class TokenObtainView(APIView):
                 # this response for its HTML lockout page.
                 request._request.axes_locked_out = False
                 raise Throttled(detail=_("Too many failed logins. Try again in 15 minutes."))
+            if getattr(request._request, "login_limited", False):
+                raise Throttled(detail=_("Too many wrong passwords for this account or from this network. "
+                                         "Try again in a few minutes."))
             raise AuthenticationFailed(_("The phone number/email or password is wrong."))
         if user.must_change_password:
             raise PermissionDenied(_("Change your password on the website before using the API."))

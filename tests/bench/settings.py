@@ -5,8 +5,6 @@ from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "tests.bench.urls"
 
-# Every virtual person of the journeys bench (journeys.py) reaches gunicorn from 127.0.0.1, and
-# the address the app keys limits on is REMOTE_ADDR (django-ipware is not installed, so axes
-# ignores X-Forwarded-For): without this the 61st start within ten minutes would be refused as
-# one address's flood (contests/services.py, CONTEST_STARTS_PER_IP).
-CONTEST_STARTS_PER_IP = 10**9
+# Every virtual person reaches gunicorn from 127.0.0.1 but sends its own phone's address in
+# X-Forwarded-For, as nginx in front would, and the bench runs with TRUSTED_PROXY_COUNT=1
+# (journeys.py): the limits key on each person's address, as in production.

@@ -129,7 +129,7 @@ def test_the_progress_shows_the_step_and_polls_until_the_run_ends(organiser_clie
     assert fragment.status_code == 200
     assert "<html" not in html
     assert "Đang kết thúc vòng thi: đã xong 2/5 bước. Đang làm: Tính xếp hạng chung cuộc." in html
-    assert 'aria-valuenow="40"' in html
+    assert 'max="100" value="40"' in html
     assert 'hx-trigger="every 3s"' in html
     # Without JavaScript: the participation page, and a plain link to reload it.
     plain = organiser_client.get(_url("contests:closing_progress", round_))

@@ -115,8 +115,8 @@ def test_the_age_floor_refuses_the_young_and_asks_for_a_missing_birth_year(villa
     assert not Attempt.objects.exists()
 
 
-def test_a_flood_of_starts_from_one_address_is_rate_limited(settings, village, round_):
-    settings.CONTEST_STARTS_PER_IP = 2
+def test_a_flood_of_starts_from_one_address_is_rate_limited(rate_limit, village, round_):
+    rate_limit("contest-start-address", 2)
     people = [make_user(role=Role.RESIDENT, unit=village) for _ in range(3)]
     responses = []
     for person in people:

@@ -22,8 +22,8 @@ BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 14) Chrome/140", "HTT
 
 
 @pytest.fixture
-def round_(settings):
-    settings.CONTEST_STARTS_PER_IP = 2
+def round_(rate_limit):
+    rate_limit("contest-start-address", 2)
     return make_round()
 
 
@@ -65,8 +65,8 @@ def test_a_resumed_attempt_does_not_count_against_the_limit(village, round_):
     assert [client.post(url).status_code for _ in range(4)] == [201, 200, 200, 200]
 
 
-def test_every_way_in_records_the_same_address_and_fingerprint(rf, settings, village, round_):
-    settings.CONTEST_STARTS_PER_IP = 3
+def test_every_way_in_records_the_same_address_and_fingerprint(rf, rate_limit, village, round_):
+    rate_limit("contest-start-address", 3)
     expected = client_fingerprint(rf.get("/", **BROWSER))
     by_page, by_engine, by_api = _people(village, 3)
     _page_client(by_page).post(reverse("contests:round_start", args=[round_.contest.slug, round_.number]))
@@ -74,3 +74,34 @@ def test_every_way_in_records_the_same_address_and_fingerprint(rf, settings, vil
     _api_client(by_api).post(reverse("api:attempt_start", args=[round_.quiz.pk]))
     seen = {a.user_id: (a.client_ip, a.client_fingerprint) for a in Attempt.objects.all()}
     assert seen == {person.pk: (ADDRESS, expected) for person in (by_page, by_engine, by_api)}
+
+
+def test_one_person_starting_round_after_round_is_limited_on_their_own(village, rate_limit):
+    rate_limit("contest-start-person", 2)
+    person, neighbour = _people(village, 2)
+    rounds = [make_round() for _ in range(3)]
+    urls = [reverse("api:attempt_start", args=[r.quiz.pk]) for r in rounds]
+    client = _api_client(person)
+    # Each start from another address: the person's own limit is what stops the third.
+    statuses = [client.post(url, REMOTE_ADDR=f"198.51.100.{n}").status_code for n, url in enumerate(urls, 1)]
+    assert statuses == [201, 201, 429]
+    refused = client.post(urls[2], REMOTE_ADDR="198.51.100.9")
+    assert "Bạn đã bắt đầu quá nhiều lượt thi" in refused.json()["detail"]
+    assert _api_client(neighbour).post(urls[2]).status_code == 201
+
+
+def test_the_address_limit_at_its_windows_edges(village, rate_limit, clock):
+    rate_limit("contest-start-address", 2, seconds=600)
+    rounds = [make_round() for _ in range(2)]
+    people = iter(_people(village, 6))
+
+    def start(round_) -> int:
+        return _api_client(next(people)).post(reverse("api:attempt_start", args=[round_.quiz.pk])).status_code
+
+    clock.at(0)
+    assert start(rounds[0]) == 201
+    clock.at(599.9)
+    assert start(rounds[0]) == 201  # the last one the window allows, just before it ends
+    assert start(rounds[1]) == 429  # one more in the same window
+    clock.at(600)
+    assert start(rounds[1]) == 201  # the next window
