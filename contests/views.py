@@ -29,6 +29,7 @@ from contests.models import QUIZ_ROUND, Contest, Prize, PrizeKind, Round, Standi
 from contests.poster import contest_poster_pdf
 from contests.ranking import actual_figure
 from contests.services import attempt_submit_with_prediction, round_close, round_enter
+from contests.sharing import share_links
 from contests.standings import (
     leaderboard_rows,
     mmss,
@@ -100,12 +101,14 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rounds = list(contest.rounds.select_related("quiz").prefetch_related("quiz__draw_rules"))
     current = _current_round(rounds)
     now = timezone.now()
+    share_url = request.build_absolute_uri(reverse("contests:contest_detail", args=[contest.slug]))
     return render(request, "contests/contest_detail.html", {
         "contest": contest,
         "rounds": rounds,
         "current": current,
         "current_is_open": current is not None and current.is_open(now),
-        "share_url": request.build_absolute_uri(reverse("contests:contest_detail", args=[contest.slug])),
+        "share_url": share_url,
+        "share_links": share_links(share_url),
         "is_organiser": is_organiser(request.user),
     })
 
