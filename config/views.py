@@ -26,8 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "contest": contest,
             # A newcomer registers first (the register page links to log in), then lands on the start.
             "take_part_url": start if request.user.is_authenticated
-            else f"{reverse('accounts:register')}?{urlencode({'next': start})}",
-            "login_url": f"{reverse('accounts:login')}?{urlencode({'next': start})}",
+            else f"{reverse('accounts:register')}?{urlencode({'next': start}, safe='/')}",
+            "login_url": f"{reverse('accounts:login')}?{urlencode({'next': start}, safe='/')}",
             "share_url": share_url,
             "share_links": share_links(share_url),
         }
