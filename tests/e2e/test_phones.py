@@ -138,7 +138,8 @@ def test_the_home_page_leads_with_the_open_round_and_its_share_links(page: Page,
     # The round comes before anything else of the page's content.
     first_heading = page.locator("main h1, main h2").first
     expect(first_heading).to_have_text(TITLE)
-    expect(page.locator(".time-left")).to_contain_text(re.compile(r"^Còn \d+\sngày.+ · đóng lúc \d\d:\d\d ngày \d\d/\d\d/\d{4}\s*$"))
+    time_left = re.compile(r"^Còn \d+\sngày.+ · đóng lúc \d\d:\d\d ngày \d\d/\d\d/\d{4}\s*$")
+    expect(page.locator(".time-left")).to_contain_text(time_left)
     check_page(page, shots, "01-home")
 
     take_part = page.get_by_role("link", name=_("Take part"), exact=True)
