@@ -33,6 +33,7 @@ from contests.poster import contest_poster_pdf
 from contests.ranking import actual_figure
 from contests.services import attempt_submit_with_prediction, round_enter
 from contests.share_image import contest_share_png
+from contests.sharing import share_links
 from contests.standings import (
     leaderboard_rows,
     mmss,
@@ -106,12 +107,14 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rounds = list(contest.rounds.select_related("quiz").prefetch_related("quiz__draw_rules"))
     current = _current_round(rounds)
     now = timezone.now()
+    share_url = request.build_absolute_uri(reverse("contests:contest_detail", args=[contest.slug]))
     return render(request, "contests/contest_detail.html", {
         "contest": contest,
         "rounds": rounds,
         "current": current,
         "current_is_open": current is not None and current.is_open(now),
-        "share_url": request.build_absolute_uri(reverse("contests:contest_detail", args=[contest.slug])),
+        "share_url": share_url,
+        "share_links": share_links(share_url),
         "share_image_url": request.build_absolute_uri(reverse("contests:share_image", args=[contest.slug])),
         "is_organiser": is_organiser(request.user),
     })

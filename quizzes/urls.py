@@ -22,6 +22,7 @@ urlpatterns = [
     path("bank/questions/<int:pk>/stats/", item_stats.question_stats, name="question_stats"),
     path("attempts/<int:pk>/", attempts.attempt_take, name="attempt_take"),
     path("attempts/<int:pk>/answer/", attempts.attempt_answer, name="attempt_answer"),
+    path("attempts/<int:pk>/review/", attempts.attempt_review, name="attempt_review"),
     path("attempts/<int:pk>/submit/", attempts.attempt_submit_view, name="attempt_submit"),
     path("attempts/<int:pk>/result/", attempts.attempt_result, name="attempt_result"),
     path("<slug:slug>/", attempts.quiz_detail, name="quiz_detail"),

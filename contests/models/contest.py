@@ -174,6 +174,13 @@ class ContestDrawRule(models.Model):
 
 
 class RoundQuerySet(models.QuerySet):
+    def open_now(self, at: datetime | None = None) -> RoundQuerySet:
+        """Rounds of published contests taking part now (Round.is_open, as a query), closing
+        soonest first: what the home page leads with."""
+        at = at or timezone.now()
+        return self.filter(contest__is_published=True, opens_at__lte=at, closes_at__gt=at,
+                           closed_at__isnull=True).order_by("closes_at", "pk")
+
     def for_quiz(self, quiz: Quiz | int) -> Round | None:
         """The round whose quiz (or staff quiz) this is, or None: how pages and the receivers of
         the engine's signals tell a round's quiz from any other. One query; none when the quiz

@@ -24,13 +24,17 @@ class PageNumberForm(forms.Form):
 
 
 class AttemptPageForm(forms.Form):
-    """The answers to the questions of one page (or one question, for an autosave). A question
-    left blank is saved as "no answer", so a checkbox that was unticked is saved too."""
+    """The answers to the questions of one page, and the button pressed. Every button of the
+    attempt page submits this form, so the page's answers are saved before going anywhere (a
+    phone without JavaScript saves nothing otherwise). A question left blank is saved as "no
+    answer", so a checkbox that was unticked is saved too."""
 
-    NEXT, PREVIOUS, REVIEW, TIMEOUT = "next", "previous", "review", "timeout"
+    SAVE, NEXT, PREVIOUS, REVIEW, SUBMIT, TIMEOUT = "save", "next", "previous", "review", "submit", "timeout"
     action = forms.ChoiceField(
-        choices=[(NEXT, NEXT), (PREVIOUS, PREVIOUS), (REVIEW, REVIEW), (TIMEOUT, TIMEOUT)], required=False,
+        choices=[(a, a) for a in (SAVE, NEXT, PREVIOUS, REVIEW, SUBMIT, TIMEOUT)], required=False,
     )
+    # A page number's button: save this page, then show that one.
+    goto = forms.IntegerField(min_value=1, max_value=10_000, required=False)
     # The submit's idempotency key, used when the countdown submits the page at zero.
     key = forms.CharField(max_length=64, required=False)
 

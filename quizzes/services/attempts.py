@@ -248,6 +248,24 @@ def attempt_save_answer(*, item_id: int, choice_ids: list[int] | None = None, po
     return item
 
 
+def attempt_save_page(*, attempt: Attempt, items: list[AttemptQuestion], answers: dict[int, list[int]],
+                      now: datetime | None = None) -> int:
+    """Save the answers of one page of the attempt page, posted as a plain form (any of its
+    buttons; what a phone without JavaScript sends): `answers` maps each item of `items` to its
+    chosen choice ids ([] clears it). All of them or none. Each goes through attempt_save_answer,
+    the autosave's own rule, so a page post and an htmx save are refused or taken alike; an answer
+    equal to the one stored (as read in `items`) is not written again. Returns how many were
+    written."""
+    written = 0
+    with transaction.atomic():
+        for item in items:
+            chosen = answers.get(item.pk)
+            if chosen is not None and set(chosen) != set(item.selected):
+                attempt_save_answer(attempt=attempt, item_id=item.pk, choice_ids=chosen, now=now)
+                written += 1
+    return written
+
+
 def _as_id(value) -> int:
     try:
         return int(value)

@@ -1,8 +1,9 @@
-"""Taking a quiz in the browser: the quiz's page, the attempt (paged, autosaved), the submit,
-the result with its review, and a person's list of attempts.
+"""Taking a quiz in the browser: the quiz's page, the attempt (paged, autosaved), the review
+before submitting, the submit, the result with its review, and a person's list of attempts.
 
-Every page works without JavaScript (a plain form post per page saves that page's answers);
-htmx only adds the per-answer autosave. Nothing served while an attempt is open says which
+Every page works without JavaScript: every button of the attempt page (save, next, previous, a
+page's number, review, submit) posts the page's form, which saves that page's answers before
+going on; htmx only adds the per-answer autosave. Nothing served while an attempt is open says which
 choice is right: templates get the choices' texts and positions, never the snapshot's flags.
 """
 
@@ -14,7 +15,6 @@ from math import ceil
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from quizzes.services.attempts import (
     AttemptNotFound,
     attempt_expire_if_overdue,
     attempt_save_answer,
+    attempt_save_page,
     attempt_start,
     attempt_submit,
     attempts_left,
@@ -143,15 +144,6 @@ def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return redirect(_result_url(attempt))
 
 
-def _save_page(attempt: Attempt, items: list[AttemptQuestion], answers: dict[int, list[int]]) -> None:
-    """All the page's answers or none. Unchanged answers are not written again."""
-    with transaction.atomic():
-        for item in items:
-            chosen = answers[item.pk]
-            if set(chosen) != set(item.selected):
-                attempt_save_answer(attempt=attempt, item_id=item.pk, choice_ids=chosen)
-
-
 # --- The quiz's page ---------------------------------------------------------------------------
 
 
@@ -208,7 +200,7 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                _save_page(attempt, page_items, form.answers())
+                attempt_save_page(attempt=attempt, items=page_items, answers=form.answers())
             except QuizError as exc:
                 attempt = attempt_expire_if_overdue(attempt)
                 if not attempt.is_open:
@@ -230,21 +222,33 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
         "page_numbers": range(1, pages + 1),
         "total": len(items),
         "answered": sum(1 for item in items if item.selected),
+        # The answered counter follows each autosave in the browser (autosave.js): it adds this
+        # page's answered questions to those of the other pages.
+        "answered_elsewhere": sum(1 for item in items if item.selected and item not in page_items),
         "seconds_left": attempt.seconds_left(),
         "submit_key": uuid.uuid4().hex,
     }, status=status)
 
 
 def _after_page_saved(request: HttpRequest, attempt: Attempt, data: dict, page: int, pages: int) -> HttpResponse:
+    """Where the button pressed leads, once the page's answers are saved."""
     action = data["action"]
     if action == AttemptPageForm.TIMEOUT:
         # The countdown reached zero: what was just saved is submitted without asking.
         attempt_submit(attempt=attempt, key=data["key"])
         messages.info(request, _("Time is up: your attempt was submitted."))
         return redirect(_result_url(attempt))
+    if data.get("goto"):
+        return redirect(_attempt_url(attempt, min(data["goto"], pages)))
+    if action == AttemptPageForm.SAVE:
+        messages.success(request, _("Your answers on this page are saved (%(time)s).") % {
+            "time": timezone.localtime().strftime("%H:%M:%S")})
+        return redirect(_attempt_url(attempt, page))
     if action == AttemptPageForm.PREVIOUS:
         return redirect(_attempt_url(attempt, max(1, page - 1)))
-    if action == AttemptPageForm.REVIEW or page >= pages:
+    if action == AttemptPageForm.REVIEW:
+        return redirect("quizzes:attempt_review", pk=attempt.pk)
+    if action == AttemptPageForm.SUBMIT or page >= pages:
         return redirect("quizzes:attempt_submit", pk=attempt.pk)
     return redirect(_attempt_url(attempt, page + 1))
 
@@ -283,6 +287,47 @@ def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
         "attempt": attempt, "item": item, "error": error, "saved_at": timezone.now() if not error else None,
         "result_url": "" if attempt.is_open else _result_url(attempt),
     }, status=status)
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One question on the review page: where it is and what was chosen, never whether it is right."""
+
+    position: int
+    text: str
+    chosen: list[str]
+    url: str
+
+
+@require_GET
+@login_required
+def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before submitting ("Save and review"): every question, answered or not, each with a link
+    back to it, then on to the submit page (a contest round's asks the prediction there first)."""
+    attempt = _get_attempt_for_user(request, pk)
+    if not attempt.is_open:
+        return _closed_redirect(request, attempt)
+    items = list(attempt.items.all())
+    rows = []
+    for item in items:
+        selected = set(item.selected)
+        rows.append(ReviewRow(
+            position=item.position, text=item.text,
+            chosen=[c["text"] for c in item.public_choices() if c["id"] in selected],
+            url=f"{_attempt_url(attempt, _page_of(item.position, len(items)))}#q-{item.pk}",
+        ))
+    return render(request, "quizzes/attempt_review.html", {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "rows": rows,
+        "total": len(rows),
+        "answered": sum(1 for row in rows if row.chosen),
+        # A contest round submits on its own page (the prediction first); the engine's own
+        # quizzes are submitted from here.
+        "submit_page": first_answer(attempt_submit_page, attempt=attempt),
+        "submit_key": uuid.uuid4().hex,
+        "back_url": _attempt_url(attempt, _page_count(len(items))),
+    })
 
 
 @require_http_methods(["GET", "POST"])

@@ -46,8 +46,9 @@ class Person:
 
     async def answer_pages(self, page: Page, prefix: str, pick) -> Page:
         """Every page of an open attempt: one htmx save per answer, as _question.html posts it,
-        then the page's own form (Save and continue / Save and review); returns the response that
-        leaves the last page (a redirect)."""
+        then the page's own form (Save and continue, then on the last page Save and submit, which
+        saves the page and goes to the submit page); returns the response that leaves the last
+        page (a redirect)."""
         while True:
             chosen: list[tuple[str, str]] = []
             for q in page.questions:
@@ -67,13 +68,15 @@ class Person:
                     self.run.recorder.acks.append([attempt, int(q.vals["item"]), [int(value)], [label]])
                 chosen.append((q.name, final[0]))
             form = page.form_with("key")
-            buttons = dict(form.buttons)
-            action = "next" if "next" in buttons.values() else "review"
+            actions = [value for name, value in form.buttons if name == "action"]
+            action = "next" if "next" in actions else "submit"
+            if action not in actions:
+                raise JourneyError(f"{page.url}: no button {action!r} among {form.buttons}")
             await self.think(0.3)
             data = [*form.fields, *chosen, ("action", action)]
             left = await self.b.fetch(self.step(f"{prefix}page post"), "POST", form.action, data=data,
                                       referer=page.url, expect=(302,))
-            if action == "review":
+            if action == "submit":
                 return left
             page = await self.b.follow(left, self.step(f"{prefix}attempt page"))
 
@@ -93,7 +96,7 @@ class Person:
         if surge:
             return
         left = await self.answer_pages(page, "", lambda q: self.rng.choice(q.choices))
-        # Save and review → the engine's submit page → the contest's (the prediction first).
+        # Save and submit → the engine's submit page → the contest's (the prediction first).
         page = await self.b.follow(left, self.step("submit (engine's redirect)"), expect=(302,))
         page = await self.b.follow(page, self.step("submit page"))
         form = page.form_with("prediction")

@@ -75,7 +75,7 @@ def test_the_overall_leaderboard_adds_rounds_up(client, village, django_assert_n
     take(second, person, correct=3, seconds=10)
     with django_assert_num_queries(2):
         html = client.get(reverse("contests:overall_leaderboard", args=["tong"])).content.decode()
-    assert "Lê V. C" in html and "<td>5</td>" in html
+    assert "Lê V. C" in html and 'data-label="Tổng điểm">5</td>' in html
 
 
 def test_the_unit_table_shows_participation_and_mean_score(client, round_, commune, django_assert_num_queries):
@@ -92,7 +92,7 @@ def test_the_unit_table_for_a_parent_unit(client, round_, commune):
     hamlet_parent = make_unit("Cụm dân cư", kind=UnitKind.VILLAGE, parent=commune, headcount=0)
     make_unit("Xóm Nhỏ", kind=UnitKind.VILLAGE, parent=hamlet_parent, headcount=4)
     html = client.get(_url("contests:unit_leaderboard", round_, parent=hamlet_parent.pk)).content.decode()
-    table = html.split("<table>")[1]
+    table = html.split('<table class="stack">')[1]
     assert "Xóm Nhỏ" in table and "Thôn Một" not in table
 
 

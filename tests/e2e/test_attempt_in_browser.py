@@ -1,5 +1,5 @@
 """A staff member takes a timed quiz on a phone: answers are autosaved (htmx) and acknowledged,
-survive a reload and a dropped connection, the attempt is submitted after a confirmation, and a
+survive a reload and a dropped connection, the attempt is submitted after a review, and a
 quiz whose countdown reaches zero submits itself. Without JavaScript the same attempt works with
 plain form posts."""
 
@@ -79,9 +79,9 @@ def test_an_attempt_autosaves_survives_a_reload_and_a_dropped_connection(page: P
     assert item2.selected == [item2.choices[0]["id"]]
 
     page.get_by_role("button", name="Lưu và xem lại trước khi nộp").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Xác nhận nộp bài")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xem lại bài làm")
     expect(page.get_by_role("link", name="Câu 3")).to_be_visible()
-    check_page(page, shots, "04-confirm")
+    check_page(page, shots, "04-review")
     page.get_by_role("main").get_by_role("button", name="Nộp bài").click()
     expect(page.get_by_text("Đúng 1/3 câu")).to_be_visible()
     expect(page.get_by_text("(đáp án đúng)").first).to_be_visible()
@@ -119,7 +119,7 @@ def test_without_javascript_plain_posts_save_and_submit(browser: Browser, live: 
     page.get_by_label("Phương án 3A").check()
     page.get_by_role("button", name="Lưu và xem lại trước khi nộp").click()
     expect(page.get_by_role("link", name="Câu 2")).to_be_visible()
-    check_page(page, shots, "02-confirm-no-js")
+    check_page(page, shots, "02-review-no-js")
     page.get_by_role("main").get_by_role("button", name="Nộp bài").click()
     expect(page.get_by_text("Đúng 2/3 câu")).to_be_visible()
     check_page(page, shots, "03-result-no-js")

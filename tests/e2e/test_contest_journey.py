@@ -101,9 +101,13 @@ def test_a_resident_takes_part_and_the_closed_round_matches_the_hand_computed_re
         page.get_by_label(f"Đáp án {n}A").check()
     page.get_by_role("button", name="Lưu và xem lại trước khi nộp").click()
 
-    # The contest's submit page asks the prediction first.
+    # The review lists the answers, then the contest's submit page asks the prediction first.
+    expect(page).to_have_url(re.compile(r"/quizzes/attempts/\d+/review/$"))
+    expect(page.locator("ol.review-list > li.is-answered")).to_have_count(3)
+    check_page(page, shots, "05-review")
+    page.get_by_role("link", name="Tiếp tục để nộp bài").click()
     expect(page).to_have_url(re.compile(r"/contests/attempts/\d+/submit/$"))
-    check_page(page, shots, "05-prediction")
+    check_page(page, shots, "05-prediction-page")
     page.get_by_label(label(_("Your prediction"))).fill("5")
     page.get_by_role("main").get_by_role("button", name=_("Submit")).click()
     expect(page.get_by_text("Đúng 3/3 câu")).to_be_visible()

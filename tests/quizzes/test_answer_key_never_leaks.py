@@ -1,8 +1,8 @@
 """The answer key never reaches the browser before submit.
 
 A full attempt is run through the test client (the quiz's page, start, every page of the
-attempt, an autosave of every choice of every question, plain page posts, the confirmation
-page, the list of attempts, the same attempt through the REST API, the static scripts and
+attempt, an autosave of every choice of every question, plain page posts, the review before
+submitting, the confirmation page, the list of attempts, the same attempt through the REST API, the static scripts and
 stylesheet), every response body is kept, and
 the bodies are searched for anything that tells a right choice from a wrong one: explanations,
 the word "correct" anywhere (attribute, JSON, class, comment), the choices' bank ids, and any
@@ -68,6 +68,9 @@ def _crawl(client, quiz) -> tuple[list[tuple[str, str]], Attempt]:
     first_page = items[:5]
     keep("page post", client.post(take, {f"a{i.pk}": "1" for i in first_page} | {"action": "next"}, follow=True))
     keep("bad page post", client.post(take, {f"a{items[0].pk}": ["1", "2"]}))
+    keep("save post", client.post(take, {f"a{i.pk}": "2" for i in first_page} | {"action": "save"}, follow=True))
+    keep("review post", client.post(take, {f"a{i.pk}": "1" for i in first_page} | {"action": "review"},
+                                    follow=True))
     keep("confirm", client.get(reverse("quizzes:attempt_submit", args=[attempt.pk])))
     keep("result while open", client.get(reverse("quizzes:attempt_result", args=[attempt.pk]), follow=True))
     keep("my attempts", client.get(reverse("quizzes:attempt_list", args=[quiz.slug])))
@@ -95,6 +98,7 @@ def test_no_response_of_an_open_attempt_carries_the_answer_key(resident_client, 
     api_attempt = dict(bodies)["api attempt"]
     assert all(f"Câu hỏi {n}?" in api_attempt for n in range(12))
     assert all(item.selected == [item.choices[-1]["id"]] for item in attempt.items.all())
+    assert "Xem lại bài làm" in dict(bodies)["review post"]
     _assert_no_key_in_bodies(bodies, attempt)
     _assert_right_and_wrong_choices_have_the_same_markup(bodies)
     _assert_right_and_wrong_answers_get_the_same_acknowledgement(bodies)

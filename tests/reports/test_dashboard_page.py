@@ -75,7 +75,7 @@ def test_it_draws_the_trends_as_svg_with_their_table(organiser_client, scenario)
 
 def test_it_sorts_by_a_validated_column(organiser_client, scenario):
     body = organiser_client.get(URL, {**PERIOD, "sort": "-headcount"}).content.decode()
-    table = body[body.index('class="unit-table"'):]
+    table = body[body.index('class="unit-table stack"'):]
     assert table.index(">Thôn Một</a>") < table.index(">Phòng A</a>") < table.index(">Xã Thử Nghiệm</a>")
     assert 'aria-sort="descending"' in table
 
