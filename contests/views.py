@@ -42,6 +42,7 @@ from quizzes.services.attempts import attempt_expire_if_overdue, attempts_left
 from quizzes.services.errors import QuizError
 
 LEADERBOARD_SIZE = 50
+ASSISTED_SHOWN = 200
 POLL_SECONDS = 15
 
 
@@ -323,6 +324,10 @@ def participation(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         "participants": Standing.objects.filter(round=round_).count(),
         "figure_now": actual_figure(round_),
         "can_close": round_.has_ended(),
+        # Assisted mode: attempts a village officer took with a resident, shown as such.
+        "assisted": list(Attempt.objects.filter(quiz__in=round_.quizzes(), assisted_by__isnull=False)
+                         .select_related("user", "assisted_by", "unit").order_by("-started_at")[:ASSISTED_SHOWN]),
+        "assisted_count": Attempt.objects.filter(quiz__in=round_.quizzes(), assisted_by__isnull=False).count(),
     })
 
 
