@@ -317,6 +317,9 @@ def participation(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         Standing.objects.filter(round=round_).annotate(hour=TruncHour("submitted_at")).order_by("hour")
         .values("hour").annotate(people=Count("pk"))
     )
+    assisted = list(Attempt.objects.filter(quiz_id__in=[q for q in (round_.quiz_id, round_.staff_quiz_id) if q],
+                                           assisted_by__isnull=False)
+                    .select_related("user", "assisted_by", "unit").order_by("-started_at")[:ASSISTED_SHOWN])
     return render(request, "contests/participation.html", {
         "contest": round_.contest, "round": round_,
         "rows": unit_rows(round_, root) if root else [],
@@ -324,10 +327,9 @@ def participation(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         "participants": Standing.objects.filter(round=round_).count(),
         "figure_now": actual_figure(round_),
         "can_close": round_.has_ended(),
-        # Assisted mode: attempts a village officer took with a resident, shown as such.
-        "assisted": list(Attempt.objects.filter(quiz__in=round_.quizzes(), assisted_by__isnull=False)
-                         .select_related("user", "assisted_by", "unit").order_by("-started_at")[:ASSISTED_SHOWN]),
-        "assisted_count": Attempt.objects.filter(quiz__in=round_.quizzes(), assisted_by__isnull=False).count(),
+        # Assisted mode: attempts a village officer took with a resident, shown as such (one query).
+        "assisted": assisted,
+        "assisted_limit": ASSISTED_SHOWN,
     })
 
 

@@ -40,8 +40,8 @@ def test_the_organiser_sees_participation_per_unit_and_hour(organiser_client, en
 def test_the_participation_page_reads_in_a_fixed_number_of_queries(organiser_client, ended,
                                                                    django_assert_num_queries):
     # session, user, permissions (2), contest, round, root, subtree units, unit standings, per hour,
-    # participants, figure: none per participant.
-    with django_assert_num_queries(12):
+    # participants, figure, assisted attempts (with their people, one query): none per participant.
+    with django_assert_num_queries(13):
         organiser_client.get(_url("contests:participation", ended))
 
 
