@@ -57,6 +57,13 @@ class NotYours(DomainError):
     default_message = _("This person is not one you may act for.")
 
 
+class NoPhone(DomainError):
+    code = "no_phone"
+    status = 409
+    default_message = _("This account has no phone number, and a code is used with the phone number. The person "
+                        "takes part with you (assisted mode) until the commune adds a phone to the account.")
+
+
 class ResetCodeRefused(DomainError):
     code = "reset_code_invalid"
     default_message = _(
@@ -93,13 +100,16 @@ def _new_code() -> str:
 def reset_code_issue(*, person: User, issued_by: User, identity_checked: bool, send_sms: bool = False,
                      now: datetime | None = None) -> IssuedCode:
     """Issue a new one-time code for `person`, voiding their earlier unused codes. Raises
-    IdentityNotChecked without the identity check and NotYours unless `issued_by` may act for
-    the person (accounts.roles.can_act_for)."""
+    IdentityNotChecked without the identity check, NotYours unless `issued_by` may act for the
+    person (accounts.roles.can_act_for), and NoPhone for an account without a phone (the code
+    is redeemed with the phone number)."""
     now = now or timezone.now()
     if not identity_checked:
         raise IdentityNotChecked()
     if not can_act_for(issued_by, person):
         raise NotYours()
+    if not person.phone:
+        raise NoPhone()
     code = _new_code()
     expires_at = now + RESET_CODE_VALID
     sent = False
@@ -121,7 +131,7 @@ def reset_code_issue(*, person: User, issued_by: User, identity_checked: bool, s
             expires_at=expires_at, sent_by_sms=sent,
         )
         audit_log(actor=issued_by, action="password.reset_code_issue", obj=person,
-                  summary=f"Reset code for {person} issued after an identity check",
+                  summary="Reset code issued after an identity check",
                   data={"code_id": record.pk, "expires_at": expires_at.isoformat(), "identity_checked": True,
                         "sent_by_sms": sent})
     return IssuedCode(record=record, code=code, sent_by_sms=sent)
@@ -159,6 +169,6 @@ def reset_code_redeem(*, phone: str, code: str, password: str, client_ip: str,
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         audit_log(actor=user, action="password.reset_code_use", obj=user,
-                  summary=f"Password of {user} set with a reset code",
+                  summary="Password set with a reset code",
                   data={"code_id": current.pk, "issued_by": current.issued_by_id})
     return user

@@ -79,7 +79,7 @@ def resident_register_in_person(*, officer: User, full_name: str, birth_year: in
     assign_role(user, Role.RESIDENT)
     consent = consent_record(user=user, purposes=purposes, recorded_by=officer)
     audit_log(actor=officer, action="user.register_in_person", obj=user,
-              summary=f"{user} registered in person by {officer}",
+              summary="Resident registered in person",
               data={"village": village.pk, "consent": consent.pk, "purposes": consent.purposes,
                     "has_phone": bool(phone)})
     return user

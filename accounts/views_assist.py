@@ -84,6 +84,9 @@ def assist_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reset_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk)
+    if not person.phone:
+        return render(request, "accounts/reset_code_issue.html",
+                      {"person": person, "refusal": recovery.NoPhone().message}, status=409)
     form = ResetCodeIssueForm(request.POST if request.method == "POST" else None,
                               sms_possible=sms.sms_available() and bool(person.phone))
     if request.method == "POST" and form.is_valid():

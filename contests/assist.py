@@ -72,7 +72,7 @@ def round_enter_assisted(*, round_: Round, resident: User, officer: User, client
     attempt = round_enter(round_=round_, user=resident, client_ip=client_ip, fingerprint=fingerprint, now=now,
                           assisted_by=officer)
     audit_log(actor=officer, action="attempt.assisted_start", obj=attempt,
-              summary=f"{round_} — assisted attempt of {resident} taken with {officer}",
+              summary=f"{round_} — assisted attempt #{attempt.pk}",
               data={"resident": resident.pk, "round": round_.pk, "attempt": attempt.pk})
     return attempt
 

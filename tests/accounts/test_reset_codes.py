@@ -247,3 +247,16 @@ def test_when_the_provider_fails_the_page_shows_the_code_instead(settings, offic
 def test_without_an_sms_backend_the_page_offers_no_text_message(officer_client, resident):
     page = officer_client.get(_issue_url(resident)).content.decode()
     assert 'name="send_sms"' not in page
+
+
+def test_an_account_without_a_phone_gets_no_code(officer_client, officer, village):
+    from accounts.services import resident_register_in_person
+
+    person = resident_register_in_person(officer=officer, full_name="Không Điện Thoại", birth_year=1950, phone=None,
+                                         village=village, purposes={"contests"})
+    response = officer_client.post(_issue_url(person), {"identity_checked": "on"})
+    assert response.status_code == 409
+    assert escape(str(recovery.NoPhone.default_message)) in response.content.decode()
+    with pytest.raises(recovery.NoPhone):
+        _issue(person, officer)
+    assert not PasswordResetCode.objects.exists()

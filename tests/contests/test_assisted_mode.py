@@ -226,3 +226,26 @@ def test_the_shared_device_flag_still_fires_for_unassisted_accounts_on_one_devic
     play(round_, assisted, correct=1, seconds=60, officer=officer, ip="203.0.113.5", fingerprint="officer-phone")
     flagged = {f.user_id for f in detect_shared_device(round_) if f.kind == SuspicionKind.SHARED_DEVICE}
     assert len(flagged) == 3 and assisted.pk not in flagged
+
+
+def test_trying_again_from_the_result_page_is_again_for_the_resident(officer_client, officer, resident, round_):
+    _start(officer_client, round_, resident)
+    first = Attempt.objects.get()
+    officer_client.post(reverse("contests:round_submit", args=[first.pk]), {"prediction": "3", "key": "k-2"})
+    result = officer_client.get(reverse("contests:round_result", args=[first.pk])).content.decode()
+    assert f'action="{_assist_url(round_)}"' in result and f'name="resident" value="{resident.pk}"' in result
+    assert _start(officer_client, round_, resident).status_code == 302
+    second = Attempt.objects.exclude(pk=first.pk).get()
+    assert (second.user, second.assisted_by, second.number) == (resident, officer, 2)
+    assert not Attempt.objects.filter(user=officer).exists()
+
+
+def test_the_flags_queue_says_an_attempt_was_assisted(organiser_client, officer, resident, round_):
+    from contests.suspicion import round_flags_compute
+
+    round_.contest.suspicious_seconds_per_question = 10
+    round_.contest.save()
+    play(round_, resident, correct=3, seconds=5, officer=officer)
+    round_flags_compute(round_=round_)
+    page = organiser_client.get(reverse("contests:flag_queue")).content.decode()
+    assert escape(_("assisted by %(name)s") % {"name": officer.full_name}) in page
