@@ -101,6 +101,11 @@ class AssistedRegistrationForm(RegistrationForm):
                                       "recorded as given to you in person.")},
     )
 
+    # Shown only once a likely duplicate was found (see clean()).
+    same_person_checked = forms.BooleanField(
+        label=_("This is another person: register them anyway"), required=False,
+    )
+
     def __init__(self, *args, root: Unit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("password1", "password2", "email"):
@@ -117,3 +122,22 @@ class AssistedRegistrationForm(RegistrationForm):
         if not self.cleaned_data.get("phone", "").strip():
             return None
         return super().clean_phone()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Residents without a phone have nothing unique: the same name and birth year in the same
+        # village is most likely someone already registered (by another officer, last week).
+        name, year, village = cleaned.get("full_name"), cleaned.get("birth_year"), cleaned.get("village")
+        # Compared in Python: SQLite folds the case of ASCII letters only (Đ, Ị…), and a village has
+        # few people of one birth year.
+        if (name and year and village and not cleaned.get("same_person_checked")
+                and name.casefold() in {other.casefold() for other in User.objects.active()
+                                        .filter(birth_year=year, unit=village).values_list("full_name", flat=True)}):
+            self.duplicate_suspected = True
+            self.add_error("full_name", ValidationError(
+                _("Someone with this name and birth year is already registered in this village: search for them in "
+                  "the list. If this is another person, tick the box below and register again."),
+                code="maybe_duplicate"))
+        return cleaned
+
+    duplicate_suspected = False

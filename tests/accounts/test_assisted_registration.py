@@ -83,3 +83,18 @@ def test_a_phone_already_registered_is_refused(officer_client, village, resident
 def test_residents_and_staff_cannot_register_others(resident_client, staff_a_client, village):
     assert resident_client.get(URL).status_code == 404
     assert staff_a_client.post(URL, _form(village)).status_code == 404
+
+
+def test_the_same_name_and_birth_year_in_the_village_asks_before_registering_again(officer_client, village):
+    assert officer_client.post(URL, _form(village)).status_code == 302
+    again = officer_client.post(URL, _form(village, full_name="đinh thị bà cụ"))
+    assert again.status_code == 400
+    assert 'name="same_person_checked"' in again.content.decode()
+    assert User.objects.filter(birth_year=1948).count() == 1
+    confirmed = officer_client.post(URL, _form(village, full_name="Đinh Thị Bà Cụ", same_person_checked="on"))
+    assert confirmed.status_code == 302
+    assert User.objects.filter(birth_year=1948).count() == 2
+
+
+def test_the_duplicate_question_is_not_asked_for_a_first_registration(officer_client, village):
+    assert 'name="same_person_checked"' not in officer_client.get(URL).content.decode()

@@ -249,3 +249,11 @@ def test_the_flags_queue_says_an_attempt_was_assisted(organiser_client, officer,
     round_flags_compute(round_=round_)
     page = organiser_client.get(reverse("contests:flag_queue")).content.decode()
     assert escape(_("assisted by %(name)s") % {"name": officer.full_name}) in page
+
+
+def test_the_residents_data_download_names_who_assisted_them(officer, resident, round_):
+    from accounts.personal_data import personal_data_export
+
+    play(round_, resident, correct=1, seconds=30, officer=officer)
+    data = personal_data_export(user=resident)
+    assert [a["assisted_by"] for a in data["quiz_attempts"]] == [officer.full_name]
