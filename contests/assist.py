@@ -24,7 +24,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.audit import audit_log
 from accounts.models import User
-from accounts.roles import can_act_for
+from accounts.roles import can_act_for, may_assist
 from contests.models import Round
 from contests.services import round_enter
 from quizzes.models import Attempt
@@ -112,10 +112,10 @@ class AssistedAttemptMiddleware:
         current = assisting(request)
         if current is None or str(view_kwargs.get("pk")) != str(current.attempt):
             return None
-        if not request.user.is_authenticated or request.user.pk != current.officer:
+        if not request.user.is_authenticated or request.user.pk != current.officer or not may_assist(request.user):
             return None
-        # Checked again on every request: the attempt is still this resident's, taken with this
-        # officer, and the resident's account still active.
+        # Checked again on every request: the officer still assists (role), the attempt is still
+        # this resident's, taken with this officer, and the resident's account still active.
         resident = (User.objects.active().filter(pk=current.resident, attempts__pk=current.attempt,
                                                  attempts__assisted_by_id=current.officer).first())
         if resident is not None:

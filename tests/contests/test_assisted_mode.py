@@ -257,3 +257,12 @@ def test_the_residents_data_download_names_who_assisted_them(officer, resident, 
     play(round_, resident, correct=1, seconds=30, officer=officer)
     data = personal_data_export(user=resident)
     assert [a["assisted_by"] for a in data["quiz_attempts"]] == [officer.full_name]
+
+
+def test_an_officer_who_loses_the_role_no_longer_acts_for_the_resident(officer_client, officer, resident, round_):
+    from django.contrib.auth.models import Group
+
+    _start(officer_client, round_, resident)
+    attempt = Attempt.objects.get()
+    officer.groups.remove(Group.objects.get(name=Role.VILLAGE_OFFICER.value))
+    assert officer_client.get(reverse("quizzes:attempt_take", args=[attempt.pk])).status_code == 404
