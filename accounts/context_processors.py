@@ -10,4 +10,5 @@ def user_roles(request) -> dict:
     return {
         "user_is_organiser": partial(roles.is_organiser, user),
         "user_is_unit_manager": partial(roles.is_unit_manager, user),
+        "user_may_assist": partial(roles.may_assist, user),
     }

@@ -19,7 +19,10 @@ DEMO_USERS = [
     ("0905000003", "Phạm Thị Lan", "Văn phòng HĐND và UBND xã", Role.STAFF, "Công chức"),
     ("0905000004", "Võ Văn Hùng", "Phòng Kinh tế", Role.STAFF, "Công chức"),
     ("0905000005", "Nguyễn Văn An", "Thôn 1 (ví dụ)", Role.RESIDENT, ""),
+    ("0905000006", "Hồ Văn Tâm", "Thôn 1 (ví dụ)", Role.VILLAGE_OFFICER, "Trưởng thôn"),
 ]
+# Roles that live in a village: residents, and the village officer, who is a resident too.
+_VILLAGE_ROLES = (Role.RESIDENT, Role.VILLAGE_OFFICER)
 
 
 def load_units(node: dict, parent: Unit | None = None, order: int = 0) -> int:
@@ -53,10 +56,10 @@ def load(stdout) -> None:
         if user is None:
             user = User.objects.create_user(
                 phone, DEMO_PASSWORD, full_name=name, unit=unit, position=position,
-                birth_year=1990 if role == Role.RESIDENT else None,
+                birth_year=1990 if role in _VILLAGE_ROLES else None,
                 is_staff=role == Role.ORGANISER,
             )
-            if role == Role.RESIDENT:
+            if role in _VILLAGE_ROLES:
                 user.show_on_leaderboard = True
                 user.save(update_fields=["show_on_leaderboard"])
                 ConsentRecord.objects.create(
@@ -65,5 +68,7 @@ def load(stdout) -> None:
                 )
         if role in (Role.UNIT_MANAGER, Role.ORGANISER):
             assign_role(user, Role.STAFF)
+        if role == Role.VILLAGE_OFFICER:
+            assign_role(user, Role.RESIDENT)
         assign_role(user, role)
     stdout.write(f"  demo accounts: {len(DEMO_USERS)} (password {DEMO_PASSWORD})")

@@ -17,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import Unit, User
+from accounts.phones import looks_like_phone, normalise_phone
 from accounts.privacy import mask_phone
 from accounts.signals import member_columns as member_columns_signal
 
@@ -104,3 +105,16 @@ def unit_members(*, unit: Unit, columns: list[MemberColumn] | None = None) -> Qu
 def member_rows(members: Any, *, viewer: Viewer, columns: list[MemberColumn] | None = None) -> list[MemberRow]:
     columns = member_columns() if columns is None else columns
     return [MemberRow(member, [(column, column.value(member, viewer)) for column in columns]) for member in members]
+
+
+def people_search(user: User, query: str):
+    """The people `user` may act for matching a name or a phone, newest accounts first (a
+    resident registered a moment ago is at the top)."""
+    people = roles.people_assisted_by(user).select_related("unit")
+    query = " ".join(query.split())
+    if query:
+        if looks_like_phone(query):
+            people = people.filter(phone=normalise_phone(query))
+        else:
+            people = people.filter(Q(full_name__icontains=query) | Q(phone__contains=query))
+    return people.order_by("-date_joined", "-pk")

@@ -62,6 +62,8 @@ class Unit(models.Model):
         permissions = [
             ("view_unit_members", _("Can see the members of own unit and their progress")),
             ("organise", _("Can organise training and contests for every unit")),
+            ("assist_residents", _("Can act for the residents of own unit in person: register them, "
+                                   "issue password reset codes, take a contest with them")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_per_parent"),
@@ -154,6 +156,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     show_on_leaderboard = models.BooleanField(_("shown on public leaderboards"), default=False)
     receive_notifications = models.BooleanField(_("receives notifications"), default=False)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # Assisted mode: a village officer registered this resident in person. Such a resident may
+    # have no phone (they take part on the officer's device) and starts without a password (a
+    # reset code from the officer gives them one when they want to log in themselves).
+    registered_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("registered in person by"),
+    )
 
     objects = UserManager()
 
@@ -165,8 +174,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            # A login, unless the account is anonymised or was registered in person (assisted mode).
             models.CheckConstraint(
-                condition=Q(phone__isnull=False) | Q(email__isnull=False) | Q(anonymised_at__isnull=False),
+                condition=Q(phone__isnull=False) | Q(email__isnull=False) | Q(anonymised_at__isnull=False)
+                | Q(registered_by__isnull=False),
                 name="user_has_phone_or_email",
             ),
         ]
@@ -199,6 +210,11 @@ class ConsentRecord(models.Model):
     purposes = models.JSONField(_("purposes"), default=list)
     text_version = models.CharField(_("text version"), max_length=20)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    # Given in person to an officer (assisted mode), who read the statement to the person: who,
+    # by name as it was then (the account may later be anonymised), and `given_at` is when.
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("recorded in person by"))
+    recorded_by_name = models.CharField(_("recorded in person by (name)"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["-given_at"]
@@ -296,3 +312,26 @@ class DataRequest(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         return self.is_open and self.due_on < (today or timezone.localdate())
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code to choose a new password, for a person without email: an organiser or a
+    village officer issues it in person after checking who the person is (accounts/recovery.py).
+    Only a keyed hash of the code is kept; it works once, until `expires_at`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+",
+                                  verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    sent_by_sms = models.BooleanField(_("sent by text message"), default=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("password reset code")
+        verbose_name_plural = _("password reset codes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.issued_at:%d/%m/%Y %H:%M}"

@@ -46,7 +46,8 @@ def _account(user: User) -> dict[str, Any]:
 
 def _consents(user: User) -> list[dict[str, Any]]:
     return [
-        {"purposes": record.purposes, "text_version": record.text_version, "given_at": record.given_at.isoformat()}
+        {"purposes": record.purposes, "text_version": record.text_version, "given_at": record.given_at.isoformat(),
+         "given_in_person_to": record.recorded_by_name}
         for record in user.consents.order_by("given_at", "pk")
     ]
 

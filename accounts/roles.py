@@ -15,6 +15,9 @@ class Role(TextChoices):
     STAFF = "staff", _("Staff member")
     UNIT_MANAGER = "unit_manager", _("Unit manager")
     ORGANISER = "organiser", _("Organiser")
+    # Cán bộ thôn (trưởng thôn): not a civil servant, so not in STAFF_ROLES. Acts for the residents
+    # of their own village: registers them, issues password reset codes, takes a contest with them.
+    VILLAGE_OFFICER = "village_officer", _("Village officer")
 
 
 # Civil servants: every role but resident. Staff quizzes and modules, contests' staff pools and
@@ -28,8 +31,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RESIDENT: [],
     Role.STAFF: [],
     Role.UNIT_MANAGER: ["accounts.view_unit_members"],
+    Role.VILLAGE_OFFICER: ["accounts.assist_residents"],
     Role.ORGANISER: [
         "accounts.organise",
+        "accounts.assist_residents",
         "accounts.view_unit_members",
         "accounts.add_user",
         "accounts.change_user",
@@ -73,7 +78,7 @@ def role_of(user: User) -> Role | None:
     if is_organiser(user):
         return Role.ORGANISER
     names = {g.name for g in user.groups.all()}
-    for role in (Role.UNIT_MANAGER, Role.STAFF, Role.RESIDENT):
+    for role in (Role.UNIT_MANAGER, Role.STAFF, Role.VILLAGE_OFFICER, Role.RESIDENT):
         if role.value in names:
             return role
     return None
@@ -158,3 +163,43 @@ def can_see_unit(user, unit: Unit) -> bool:
     if is_organiser(user):
         return True
     return is_unit_manager(user) and user.unit_id is not None and user.unit.contains(unit)
+
+
+# --- Acting for a person (village officers, organisers) ---------------------------------------
+
+
+def may_assist(user) -> bool:
+    """Whether this person helps others in person: a village officer, or an organiser."""
+    return user.is_authenticated and user.has_perm("accounts.assist_residents")
+
+
+def assisted_root(user) -> Unit | None:
+    """The top of the subtree whose residents this person may act for: the whole tree for an
+    organiser, their own unit (a village) for a village officer, nothing for anyone else."""
+    if not may_assist(user):
+        return None
+    if is_organiser(user):
+        return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    return user.unit if user.unit_id else None
+
+
+def people_assisted_by(user):
+    """The accounts this person may act for: register, reset the password of, take a contest
+    with. A village officer: the active residents of their village's subtree. An organiser:
+    every active account of the tree but organisers and administrators, so that no organiser can
+    take over another's account (theirs is reset by email or in the admin)."""
+    root = assisted_root(user)
+    if root is None:
+        return User.objects.none()
+    people = (User.objects.active().in_subtree(root).exclude(pk=user.pk).exclude(is_superuser=True)
+              .exclude(groups__name=Role.ORGANISER.value))
+    if not is_organiser(user):
+        # Residents only: staff accounts and other officers are the commune's to reset.
+        people = (people.filter(groups__name=Role.RESIDENT.value)
+                  .exclude(groups__name__in=[r.value for r in (*STAFF_ROLES, Role.VILLAGE_OFFICER)]))
+    return people
+
+
+def can_act_for(user, person: User) -> bool:
+    """Whether `user` may act for `person` (see people_assisted_by): the pages 404 otherwise."""
+    return person is not None and people_assisted_by(user).filter(pk=person.pk).exists()

@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 from accounts.audit import audit_log
 from accounts.consent import CONSENT_TEXT_VERSION, OPTIONAL_PURPOSES, REQUIRED_PURPOSES
 from accounts.models import ConsentPurpose, ConsentRecord, Unit, User
-from accounts.roles import Role, assign_role
+from accounts.roles import Role, assign_role, assisted_root
 
 
 class ConsentMissing(ValueError):
@@ -26,13 +26,17 @@ def _ordered(purposes: Iterable[str]) -> list[str]:
     return [p for p in ConsentPurpose.values if p in chosen]
 
 
-def consent_record(*, user: User, purposes: Iterable[str]) -> ConsentRecord:
-    """Store what the person agreed to now and mirror the optional purposes on the user."""
+def consent_record(*, user: User, purposes: Iterable[str], recorded_by: User | None = None) -> ConsentRecord:
+    """Store what the person agreed to now and mirror the optional purposes on the user.
+    `recorded_by`: the officer the person gave it to in person (assisted mode)."""
     ordered = _ordered(purposes)
     user.show_on_leaderboard = ConsentPurpose.LEADERBOARD in ordered
     user.receive_notifications = ConsentPurpose.NOTIFICATIONS in ordered
     user.save(update_fields=["show_on_leaderboard", "receive_notifications"])
-    return ConsentRecord.objects.create(user=user, purposes=ordered, text_version=CONSENT_TEXT_VERSION)
+    return ConsentRecord.objects.create(
+        user=user, purposes=ordered, text_version=CONSENT_TEXT_VERSION, recorded_by=recorded_by,
+        recorded_by_name=recorded_by.full_name if recorded_by is not None else "",
+    )
 
 
 @transaction.atomic
@@ -51,6 +55,33 @@ def resident_register(*, full_name: str, birth_year: int, phone: str, village: U
     )
     assign_role(user, Role.RESIDENT)
     consent_record(user=user, purposes=purposes)
+    return user
+
+
+@transaction.atomic
+def resident_register_in_person(*, officer: User, full_name: str, birth_year: int, phone: str | None,
+                                village: Unit, purposes: Iterable[str]) -> User:
+    """Assisted mode: `officer` registers a resident of `village` in person, the statement read
+    to them, their consent recorded as given to the officer (accounts/consent.py). No password:
+    the resident takes part on the officer's device, and a reset code from the officer gives them
+    one when they want to log in on their own phone. `phone` (normalised) may be None.
+    Raises ConsentMissing, PermissionError if the officer may not act in that village, and
+    IntegrityError if the phone was taken in the meantime."""
+    purposes = set(purposes)
+    if not purposes >= REQUIRED_PURPOSES:
+        raise ConsentMissing(sorted(REQUIRED_PURPOSES - purposes))
+    root = assisted_root(officer)
+    if root is None or not root.contains(village):
+        raise PermissionError("this officer does not act in that village")
+    user = User.objects.create_user(
+        phone or None, None, full_name=full_name, birth_year=birth_year, unit=village, registered_by=officer,
+    )
+    assign_role(user, Role.RESIDENT)
+    consent = consent_record(user=user, purposes=purposes, recorded_by=officer)
+    audit_log(actor=officer, action="user.register_in_person", obj=user,
+              summary="Resident registered in person",
+              data={"village": village.pk, "consent": consent.pk, "purposes": consent.purposes,
+                    "has_phone": bool(phone)})
     return user
 
 

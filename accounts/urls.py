@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views, views_requests, views_staff
+from accounts import views, views_assist, views_requests, views_staff
 
 app_name = "accounts"
 
@@ -51,4 +51,9 @@ urlpatterns += [
     path("staff/import/", views_staff.staff_import_view, name="staff_import"),
     path("staff/import/template.xlsx", views_staff.staff_import_template, name="staff_import_template"),
     path("unit/", views.unit_members, name="unit_members"),
+    # Acting for a person in person (village officers, organisers); the public reset-code page.
+    path("assist/", views_assist.assist_people, name="assist_people"),
+    path("assist/register/", views_assist.assist_register, name="assist_register"),
+    path("assist/people/<int:pk>/reset-code/", views_assist.reset_code_issue, name="reset_code_issue"),
+    path("password/code/", views_assist.reset_code_redeem, name="reset_code_redeem"),
 ]

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Assisted mode: on the assisted attempt's pages only, the officer's session acts for the resident.
+    "contests.assist.AssistedAttemptMiddleware",
     # Axes last, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -280,6 +282,12 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@dongtrabong.example")
+
+# --- Text messages (accounts/sms.py) ----------------------------------------------------------
+# A dotted path to an SMS backend class, like EMAIL_BACKEND. The console backend (development)
+# writes messages to the server's output; empty: no text messages (the officer's page shows a
+# reset code instead). No provider ships with the project: see accounts/sms.py to plug one in.
+SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend" if DEBUG else "")
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

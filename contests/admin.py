@@ -34,7 +34,7 @@ class ContestAdmin(AuditedAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "rules", "is_published"]}),
         (_("Who may take part"), {"fields": ["audience", "min_age", "exclude_organisers_from_prizes",
-                                          "organising_units"]}),
+                                          "organising_units", "assisted_attempts_win_prizes"]}),
         (_("Prediction question"), {"fields": ["prediction_kind"]}),
         (_("Prizes for each round"), {"fields": ["individual_prizes", "split_prizes", "staff_prizes", "resident_prizes",
                                "unit_prizes", "unit_min_participation_percent"]}),

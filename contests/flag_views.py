@@ -30,7 +30,8 @@ def _require_organiser(request: HttpRequest) -> None:
 def _get_flag_for_user(request: HttpRequest, pk: int) -> SuspicionFlag:
     _require_organiser(request)
     return get_object_or_404(
-        SuspicionFlag.objects.select_related("round__contest", "user__unit", "decided_by", "attempt"), pk=pk)
+        SuspicionFlag.objects.select_related("round__contest", "user__unit", "decided_by", "attempt__assisted_by"),
+        pk=pk)
 
 
 def _get_round_for_organiser(request: HttpRequest, pk: int) -> Round:
@@ -61,7 +62,8 @@ def flag_queue(request: HttpRequest) -> HttpResponse:
     valid = not form.is_bound or form.is_valid()
     if valid:
         data = form.cleaned_data if form.is_bound else {}
-        queryset = SuspicionFlag.objects.select_related("round__contest", "user__unit", "decided_by")
+        queryset = SuspicionFlag.objects.select_related("round__contest", "user__unit", "decided_by",
+                                                        "attempt__assisted_by")
         if data.get("round"):
             queryset = queryset.filter(round=data["round"])
         if data.get("kind"):

@@ -85,6 +85,10 @@ def final_ranks_compute(round_: Round, actual: int) -> None:
 
 def _prize_eligible(standing: Standing, organising_paths: list[str]) -> bool:
     contest = standing.round.contest
+    # Assisted mode: the contest says whether an attempt a village officer took with the person
+    # may win (Contest.assisted_attempts_win_prizes). Reads the attempt only when it may not.
+    if not contest.assisted_attempts_win_prizes and standing.attempt.assisted_by_id is not None:
+        return False
     if not contest.exclude_organisers_from_prizes:
         return True
     if is_organiser(standing.user):

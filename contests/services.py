@@ -55,7 +55,7 @@ def _takes_staff_pool(round_: Round, user: User) -> bool:
 
 
 def round_enter(*, round_: Round, user: User, client_ip: str | None = None, fingerprint: str = "",
-                now: datetime | None = None) -> Attempt:
+                now: datetime | None = None, assisted_by: User | None = None) -> Attempt:
     """Start (or resume) the person's attempt at a round, after the contest's own checks. The
     engine then refuses a start past the quota or outside the quiz window, and the
     attempt_starting receiver one address's flood of starts."""
@@ -66,7 +66,8 @@ def round_enter(*, round_: Round, user: User, client_ip: str | None = None, fing
         raise RoundNotOpen()
     round_eligibility_check(round_=round_, user=user)
     quiz = round_quiz_for(round_=round_, user=user)
-    return attempt_start(quiz=quiz, user=user, client_ip=client_ip, fingerprint=fingerprint, now=now)
+    return attempt_start(quiz=quiz, user=user, client_ip=client_ip, fingerprint=fingerprint, now=now,
+                         assisted_by=assisted_by)
 
 
 def round_start_limit_check(*, user: User, client_ip: str | None) -> None:

@@ -57,11 +57,15 @@ def detect_fast_perfect(round_: Round) -> list[Finding]:
 def detect_shared_device(round_: Round) -> list[Finding]:
     """At least N different accounts started from one network address with one browser
     fingerprint. Address alone is not enough: the public service centre and village halls
-    put many honest people behind one address. Two queries (the groups, then their members)."""
+    put many honest people behind one address. Assisted attempts (an officer's device, by design)
+    are not counted. Two queries (the groups, then their members)."""
     threshold = round_.contest.suspicious_accounts_per_device
     if not threshold:
         return []
-    counted = _counted(round_).exclude(attempt__client_ip=None).exclude(attempt__client_fingerprint="")
+    # Assisted attempts leave out: an officer's device takes many residents' attempts by design,
+    # and each of those attempts names the officer (organisers see them on the participation page).
+    counted = (_counted(round_).exclude(attempt__client_ip=None).exclude(attempt__client_fingerprint="")
+               .filter(attempt__assisted_by__isnull=True))
     groups = list(counted.values("attempt__client_ip", "attempt__client_fingerprint")
                   .annotate(accounts=Count("user_id", distinct=True)).filter(accounts__gte=threshold)
                   .values_list("attempt__client_ip", "attempt__client_fingerprint", "accounts"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contests import flag_views, manage_views, views
+from contests import flag_views, manage_views, views, views_assist
 
 app_name = "contests"
 
@@ -19,12 +19,14 @@ urlpatterns = [
     path("rounds/<int:pk>/flags/compute/", flag_views.flags_compute, name="flags_compute"),
     path("attempts/<int:pk>/submit/", views.round_submit, name="round_submit"),
     path("attempts/<int:pk>/result/", views.round_result, name="round_result"),
+    path("assist/end/", views_assist.assist_stop, name="assist_end"),
     path("<slug:slug>/", views.contest_detail, name="contest_detail"),
     path("<slug:slug>/poster.pdf", views.contest_poster, name="poster"),
     path("<slug:slug>/share.png", views.contest_share_image, name="share_image"),
     path("<slug:slug>/mine/", views.my_attempts, name="my_attempts"),
     path("<slug:slug>/leaderboard/", views.overall_leaderboard, name="overall_leaderboard"),
     path("<slug:slug>/rounds/<int:number>/start/", views.round_start, name="round_start"),
+    path("<slug:slug>/rounds/<int:number>/assist/", views_assist.round_assist, name="round_assist"),
     path("<slug:slug>/rounds/<int:number>/leaderboard/", views.leaderboard, name="leaderboard"),
     path("<slug:slug>/rounds/<int:number>/units/", views.unit_leaderboard, name="unit_leaderboard"),
     path("<slug:slug>/rounds/<int:number>/why/", views.why_ranked, name="why_ranked"),

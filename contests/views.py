@@ -47,6 +47,7 @@ from quizzes.services.attempts import attempt_expire_if_overdue, attempts_left
 from quizzes.services.errors import QuizError
 
 LEADERBOARD_SIZE = 50
+ASSISTED_SHOWN = 200
 POLL_SECONDS = 15
 # How often the participation page asks how far a round's close has got.
 CLOSING_POLL_SECONDS = 3
@@ -366,6 +367,9 @@ def _participation_page(request: HttpRequest, round_: Round, form: RoundCloseFor
         Standing.objects.filter(round=round_).annotate(hour=TruncHour("submitted_at")).order_by("hour")
         .values("hour").annotate(people=Count("pk"))
     )
+    assisted = list(Attempt.objects.filter(quiz_id__in=[q for q in (round_.quiz_id, round_.staff_quiz_id) if q],
+                                           assisted_by__isnull=False)
+                    .select_related("user", "assisted_by", "unit").order_by("-started_at")[:ASSISTED_SHOWN])
     return render(request, "contests/participation.html", {
         "contest": round_.contest, "round": round_,
         "rows": unit_rows(round_, root) if root else [],
@@ -373,6 +377,9 @@ def _participation_page(request: HttpRequest, round_: Round, form: RoundCloseFor
         "per_hour": per_hour,
         "participants": Standing.objects.filter(round=round_).count(),
         "figure_now": actual_figure(round_),
+        # Assisted mode: attempts a village officer took with a resident, shown as such (one query).
+        "assisted": assisted,
+        "assisted_limit": ASSISTED_SHOWN,
         **_closing_context(round_, form),
     }, status=status)
 

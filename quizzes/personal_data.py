@@ -17,8 +17,8 @@ def quiz_personal_data(sender, user: User, **kwargs) -> dict[str, Any]:
 
 
 def _attempts(user: User) -> list[dict[str, Any]]:
-    attempts = Attempt.objects.filter(user=user).select_related("quiz").prefetch_related("items").order_by(
-        "started_at", "pk")
+    attempts = (Attempt.objects.filter(user=user).select_related("quiz", "assisted_by").prefetch_related("items")
+                .order_by("started_at", "pk"))
     return [
         {
             "id": attempt.pk, "quiz": attempt.quiz.title, "number": attempt.number, "status": attempt.status,
@@ -26,6 +26,8 @@ def _attempts(user: User) -> list[dict[str, Any]]:
             "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
             "score": attempt.score, "questions": attempt.max_score, "duration_ms": attempt.duration_ms,
             "client_ip": attempt.client_ip, "client_fingerprint": attempt.client_fingerprint,
+            # Assisted mode: who took the attempt with the person, on their own device.
+            "assisted_by": attempt.assisted_by.full_name if attempt.assisted_by_id else None,
             # What the person chose, never which choice is right: the download is available while
             # an attempt is open and before the quiz's review policy shows the answers.
             "answers": [

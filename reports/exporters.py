@@ -14,7 +14,7 @@ from accounts.members import Viewer, phone_as_seen_by
 from accounts.models import Unit
 from accounts.privacy import mask_phone
 from contests.models import Prize, PrizeKind, Round, Standing
-from quizzes.models import AttemptQuestion
+from quizzes.models import Attempt, AttemptQuestion
 from reports.people import non_participants, unfinished_training
 from reports.stats import Dashboard, Filters, coverages
 from training.reports import member_progress
@@ -100,16 +100,20 @@ def round_results_table(round_: Round, unit: Unit) -> Table:
             "attempt_id", "position").only("attempt_id", "position", "choices", "selected", "is_correct"):
         items[item.attempt_id].append(item)
     questions = max((s.max_score for s in standings), default=0)
+    # Assisted mode: the officer who took the attempt with the person, or empty.
+    assisted = dict(Attempt.objects.filter(pk__in=[s.attempt_id for s in standings], assisted_by__isnull=False)
+                    .values_list("pk", "assisted_by__full_name"))
     headers = [_("Rank"), _("Full name"), _("Unit"), _("Phone (masked)"), _("Staff member"), _("Score"),
                _("Questions"), _("Time taken (s)"), _("Submitted at"), _("Prediction"), _("Prediction error"),
-               *[_("Question %(number)s") % {"number": n} for n in range(1, questions + 1)]]
+               _("Assisted by"), *[_("Question %(number)s") % {"number": n} for n in range(1, questions + 1)]]
     rows = []
     for standing in standings:
         answers = [_letters(item) for item in items[standing.attempt_id]]
         rows.append([standing.final_rank, standing.user.full_name, standing.unit.name if standing.unit else "",
                      _phone(standing.user), standing.is_staff_member, standing.score, standing.max_score,
                      round(standing.duration_ms / 1000, 1), standing.submitted_at, standing.prediction,
-                     standing.prediction_error, *answers, *[""] * (questions - len(answers))])
+                     standing.prediction_error, assisted.get(standing.attempt_id, ""),
+                     *answers, *[""] * (questions - len(answers))])
     return Table(title=_("Round results"), headers=headers, rows=rows)
 
 

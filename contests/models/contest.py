@@ -69,6 +69,11 @@ class Contest(models.Model):
         help_text=_("Members of these units (and the units under them) cannot win prizes when the "
                     "option above is on."),
     )
+    assisted_attempts_win_prizes = models.BooleanField(
+        _("assisted attempts can win prizes"), default=True,
+        help_text=_("An assisted attempt is one a village officer took with a resident on the officer's device "
+                    "(assisted mode). Untick to keep such attempts ranked but out of the individual prizes."),
+    )
     prediction_kind = models.CharField(_("prediction question"), max_length=12, choices=PredictionKind.choices,
                                        default=PredictionKind.PARTICIPANTS)
     ranking_rule = models.CharField(_("ranking rule"), max_length=20, choices=RankingRule.choices,

@@ -54,6 +54,11 @@ class Attempt(models.Model):
     unit = models.ForeignKey("accounts.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                              verbose_name=_("unit at start"))
     is_staff_member = models.BooleanField(_("staff at start"), default=False)
+    # Assisted mode: someone (a village officer) took this attempt with the person, on their own
+    # device, at a village hall or the commune office. Shown to organisers; the apps above decide
+    # what it means (a contest says whether it may win a prize).
+    assisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("assisted by"))
 
     objects = AttemptQuerySet.as_manager()
 

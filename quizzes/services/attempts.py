@@ -38,6 +38,7 @@ from quizzes.models import (
 )
 from quizzes.services.errors import (
     AttemptClosed,
+    AttemptOpenElsewhere,
     InvalidAnswer,
     NoAttemptsLeft,
     NotEnoughQuestions,
@@ -145,9 +146,12 @@ def _snapshot(attempt: Attempt, questions: list[Question], rng: random.Random) -
 
 
 def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, fingerprint: str = "",
-                  now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
+                  now: datetime | None = None, rng: random.Random | None = None,
+                  assisted_by: User | None = None) -> Attempt:
     """Start an attempt, or return the person's open one (double clicks, two tabs, retries).
-    Before a new one is made, the receivers of quizzes.signals.attempt_starting may refuse it."""
+    Before a new one is made, the receivers of quizzes.signals.attempt_starting may refuse it.
+    `assisted_by`: the person who takes the attempt with `user` on their own device (assisted
+    mode); an open attempt is resumed only by the same hands (AttemptOpenElsewhere otherwise)."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     refusal: QuizError | None = None
@@ -157,6 +161,8 @@ def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, finge
             current = _for_update(quiz.attempts.filter(user=user, status=AttemptStatus.OPEN)).first()
             if current is not None:
                 if now <= current.deadline + _grace():
+                    if current.assisted_by_id != (assisted_by.pk if assisted_by else None):
+                        raise AttemptOpenElsewhere()
                     return current
                 _finish(current, now=now)
             # A refusal is raised after the block, so that closing the overdue attempt above is
@@ -164,7 +170,7 @@ def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, finge
             try:
                 attempt_starting.send(sender=Attempt, quiz=quiz, user=user, client_ip=client_ip)
                 return _create_attempt(quiz=quiz, user=user, now=now, rng=rng, client_ip=client_ip,
-                                       fingerprint=fingerprint)
+                                       fingerprint=fingerprint, assisted_by=assisted_by)
             except QuizError as exc:
                 refusal = exc
     except IntegrityError:
@@ -175,7 +181,7 @@ def attempt_start(*, quiz: Quiz, user: User, client_ip: str | None = None, finge
 
 
 def _create_attempt(*, quiz: Quiz, user: User, now: datetime, rng: random.Random, client_ip: str | None,
-                    fingerprint: str) -> Attempt:
+                    fingerprint: str, assisted_by: User | None = None) -> Attempt:
     if not quiz.is_open(now):
         raise QuizNotOpen()
     used = quiz.attempts.filter(user=user).count()
@@ -191,7 +197,7 @@ def _create_attempt(*, quiz: Quiz, user: User, now: datetime, rng: random.Random
     attempt = Attempt.objects.create(
         quiz=quiz, user=user, number=used + 1, started_at=now, deadline=deadline,
         max_score=len(questions), client_ip=client_ip, client_fingerprint=fingerprint[:64],
-        unit_id=user.unit_id, is_staff_member=is_staff_member(user),
+        unit_id=user.unit_id, is_staff_member=is_staff_member(user), assisted_by=assisted_by,
     )
     AttemptQuestion.objects.bulk_create(_snapshot(attempt, questions, rng))
     return attempt

@@ -41,3 +41,13 @@ class OneAnswerOnly(InvalidAnswer):
     # Same code and status as InvalidAnswer (clients need not tell them apart); only the message
     # says what was wrong.
     default_message = _("This question takes exactly one answer.")
+
+
+class AttemptOpenElsewhere(QuizError):
+    """An assisted start while the person has an attempt of their own open (or the other way
+    round): neither takes over the other."""
+
+    code = "attempt_open_elsewhere"
+    status = 409
+    default_message = _("This person has an attempt in progress on another device. It must be submitted "
+                        "or reach its deadline first.")

@@ -42,8 +42,9 @@ def test_the_participation_page_reads_in_a_fixed_number_of_queries(organiser_cli
                                                                    django_assert_num_queries):
     # session, user, permissions (2), contest, round, the organiser's scope (default_unit: root,
     # their unit, their commune), subtree units, unit standings, per hour, participants, figure,
-    # the unit filter's choices, the latest close run, the undecided flags: none per participant.
-    with django_assert_num_queries(17):
+    # the unit filter's choices, the latest close run, the undecided flags, assisted attempts (with
+    # their people, one query): none per participant.
+    with django_assert_num_queries(18):
         organiser_client.get(_url("contests:participation", ended))
 
 
