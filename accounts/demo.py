@@ -57,7 +57,6 @@ def load(stdout) -> None:
             user = User.objects.create_user(
                 phone, DEMO_PASSWORD, full_name=name, unit=unit, position=position,
                 birth_year=1990 if role in _VILLAGE_ROLES else None,
-                is_staff=role == Role.ORGANISER,
             )
             if role in _VILLAGE_ROLES:
                 user.show_on_leaderboard = True
@@ -68,6 +67,11 @@ def load(stdout) -> None:
                 )
         if role in (Role.UNIT_MANAGER, Role.ORGANISER):
             assign_role(user, Role.STAFF)
+        # Organisers work on the platform's own pages: no Django staff flag (the admin is for
+        # superusers). Also undoes the flag on a database loaded by an older demo.
+        if user.is_staff:
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])
         if role == Role.VILLAGE_OFFICER:
             assign_role(user, Role.RESIDENT)
         assign_role(user, role)
