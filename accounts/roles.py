@@ -3,8 +3,13 @@ units; views call these helpers instead of checking groups themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet, TextChoices
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, UnitKind, User
@@ -203,3 +208,16 @@ def people_assisted_by(user):
 def can_act_for(user, person: User) -> bool:
     """Whether `user` may act for `person` (see people_assisted_by): the pages 404 otherwise."""
     return person is not None and people_assisted_by(user).filter(pk=person.pk).exists()
+
+
+def organiser_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous people are sent to log in; logged-in non-organisers get a 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_organiser(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -5,18 +5,14 @@ change goes through contests/authoring.py, which writes the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_organiser
+from accounts.roles import is_organiser, organiser_required
 from contests.authoring import (
     contest_counts,
     contest_prizes_save,
@@ -30,19 +26,6 @@ from contests.authoring import (
 from contests.manage_forms import ContestForm, PrizesForm, RoundForm, RoundsGenerateForm
 from contests.models import Contest, Round
 from quizzes.services.errors import QuizError
-
-
-def organiser_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous people are sent to log in; logged-in non-organisers get a 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_organiser(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_contest_for_organiser(request: HttpRequest, slug: str) -> Contest:

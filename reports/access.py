@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Unit
-from accounts.roles import can_see_unit, default_unit, is_organiser, managed_root
+from accounts.roles import can_see_unit, default_unit, managed_root
 
 
 def reports_root_for_user(user) -> Unit:
@@ -53,12 +53,3 @@ def reports_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def organiser_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_organiser(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper

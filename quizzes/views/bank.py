@@ -4,11 +4,7 @@ existence is not advertised."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -17,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_organiser
+from accounts.roles import is_organiser, organiser_required
 from quizzes.bank_import import ImportReport, questions_import
 from quizzes.exporters import bank_export_gift, bank_export_xlsx, bank_template_xlsx
 from quizzes.forms.bank import (
@@ -40,19 +36,6 @@ from quizzes.services.bank import (
 )
 
 QUESTIONS_PER_PAGE = 50
-
-
-def organiser_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous people are sent to log in; logged-in non-organisers get a 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_organiser(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_question_for_user(request: HttpRequest, pk: int) -> Question:

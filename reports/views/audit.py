@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.models import AuditEntry
-from reports.access import organiser_required
+from accounts.roles import organiser_required
 from reports.forms import AuditFilterForm
 
 ENTRIES_PER_PAGE = 50

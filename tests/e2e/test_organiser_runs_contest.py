@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from playwright.sync_api import Browser, Page, expect
@@ -24,6 +25,7 @@ from tests.e2e.conftest import PHONE_VIEWPORT
 from tests.e2e.helpers import PageWatch, check_page, label
 from tests.factories import make_unit, make_user
 from tests.quizzes.attempt_factories import make_question, make_topic
+from tests.taskqueue import run_queued_tasks
 
 ORGANISER_PHONE, ORGANISER_PASSWORD = "0905000001", "DongTraBong@2025"
 
@@ -172,10 +174,14 @@ def test_the_organiser_sets_up_and_runs_a_contest_without_the_admin(page: Page, 
     flag.refresh_from_db()
     assert flag.status == FlagStatus.CLEARED
 
-    # Close round 1 with today's button, then the winners and their file.
+    # Close round 1: the button queues the close, the page polls its progress while a worker of
+    # the task queue computes it (run here by the test, as a worker would), then the winners.
     org.goto(f"{live}/contests/dvc-2026/rounds/1/participation/")
     check_page(org, shots, "20-participation")
     org.get_by_role("button", name=_("Close the round and compute the final ranking")).click()
+    expect(org.locator("#closing [role=status]")).to_contain_text("hàng đợi tác vụ")
+    assert run_queued_tasks() == ["done"]
+    org.get_by_role("link", name=_("See the winners")).click(timeout=15_000)
     expect(org).to_have_url(re.compile(r"/rounds/1/winners/$"))
     check_page(org, shots, "21-winners")
     first.refresh_from_db()
@@ -186,6 +192,13 @@ def test_the_organiser_sets_up_and_runs_a_contest_without_the_admin(page: Page, 
     body = Path(download_info.value.path()).read_bytes()
     assert hashlib.sha256(body).hexdigest() == first.snapshot_sha256
     assert "Nguyễn T. H" in body.decode()
+    # The organisers' winners file, from the reports dashboard: full name, phone and unit.
+    org.goto(f"{live}/reports/")
+    with org.expect_download() as download_info:
+        org.locator(f"a[href^='/reports/export/rounds/{first.pk}/winners/']").first.click()
+    sheet = openpyxl.load_workbook(download_info.value.path()).active
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert {resident.full_name, resident.phone} <= cells
 
     assert visited and not [url for url in visited if "/admin/" in url]
     watch.assert_clean()
