@@ -33,7 +33,8 @@ SESSION_KEY = "assisting"
 
 # The pages of one attempt, each with the attempt's id as `pk`: only these act for the resident.
 ATTEMPT_VIEWS = frozenset({
-    "quizzes:attempt_take", "quizzes:attempt_answer", "quizzes:attempt_submit", "quizzes:attempt_result",
+    "quizzes:attempt_take", "quizzes:attempt_answer", "quizzes:attempt_review", "quizzes:attempt_submit",
+    "quizzes:attempt_result",
     "contests:round_submit", "contests:round_result",
 })
 

@@ -106,6 +106,8 @@ def test_the_whole_attempt_is_recorded_for_the_resident_with_the_banner_on_every
     assert saved.status_code == 200
     item.refresh_from_db()
     assert item.selected == [item.choices[0]["id"]]
+    review = officer_client.get(reverse("quizzes:attempt_review", args=[attempt.pk]))
+    assert review.status_code == 200 and _banner(resident) in review.content.decode()
     submit = officer_client.post(reverse("contests:round_submit", args=[attempt.pk]),
                                  {"prediction": "12", "key": "k-1"})
     assert submit.status_code == 302
