@@ -74,7 +74,7 @@ def database_section(database: str, r: dict, cfg: dict) -> list[str]:
         f"Stepping the load: mean think {cfg['think']} s (Moodle's 30-90 s, compressed ×{factor:.0f}), "
         f"{cfg['level_seconds']:.0f} s per level; civil servants {cfg['staff_ratio']:.0%} of the residents, "
         f"{cfg['organisers']} organiser(s) in real time (every {cfg['organiser_poll']:.0f} s). p95 over every "
-        "request of the level but static files and login POSTs (~320 ms of PBKDF2 each: see their own line).",
+        "request of the level but static files and login POSTs (a password hash each: see their own line).",
         "",
         "| residents (virtual) | ≈ people at 60 s think | civil servants | req/s | p95 (ms) | p95 with logins | "
         "errors | journeys done | server CPU (cores) | per 1,000 people | per request (ms) | load tool CPU (cores) | "

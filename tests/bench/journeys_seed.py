@@ -83,7 +83,7 @@ def seed(*, residents: int, staff: int, organisers: int, root: Path) -> dict:
     p = _project()
     p.ensure_roles()
     now = timezone.now()
-    password_hash = p.make_password(PASSWORD)  # once: PBKDF2 costs ~0.3 s a hash here
+    password_hash = p.make_password(PASSWORD)  # once for every seeded person: a hash costs tens of ms
     with transaction.atomic():
         commune = p.Unit.objects.create(name="Xã đo hành trình", kind=p.UnitKind.COMMUNE, headcount=residents + staff)
         villages = [p.Unit.objects.create(name=f"Thôn đo {n + 1}", kind=p.UnitKind.VILLAGE, parent=commune,
