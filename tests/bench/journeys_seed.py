@@ -173,7 +173,14 @@ def verify(acks: list[list]) -> dict:
                 examples.append({"attempt": attempt, "item": item_pk, "sent_positions": positions,
                                  "expected_ids": expected, "in_database": sorted(row[2]) if row else None})
     submitted = p.q.Attempt.objects.exclude(status=p.q.AttemptStatus.OPEN).count()
+    # Every journey is a fresh account taking each quiz once: a second attempt of one person at one
+    # quiz, or a second standing in one round, is a start or a grade that happened twice.
+    from django.db.models import Count
+
+    twice = (p.q.Attempt.objects.values("user", "quiz").annotate(n=Count("id")).filter(n__gt=1).count()
+             + p.c.Standing.objects.values("user", "round").annotate(n=Count("id")).filter(n__gt=1).count())
     return {"acknowledged_saves": len(acks), "items_checked": len(last), "lost": lost, "examples": examples,
+            "duplicates": twice,
             "attempts": p.q.Attempt.objects.count(), "attempts_finished": submitted,
             "standings": p.c.Standing.objects.count(),
             "certificates": p.t.Certificate.objects.count()}
