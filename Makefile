@@ -119,7 +119,11 @@ cluster-stop:
 	@if [ -f var/cluster-dir ]; then PATH="$$PATH:/usr/sbin" bash scripts/cluster.sh stop "$$(cat var/cluster-dir)" || true; rm -f var/cluster-dir; else echo "No cluster is running (var/cluster-dir is missing)."; fi
 
 test-cluster: cluster-deps
+	@# The workers pause between a close's steps (so one can be killed mid-way) and present a task whose
+	@# worker died again after 25 s; five wrong passwords lock an account (axes, in PostgreSQL) and
+	@# refuse it from any address (the account's limit, in Redis); each server logs its requests.
 	PATH="$$PATH:/usr/sbin" CLUSTER_WORKER_SETTINGS=tests.contests.slow_close_settings TASK_TIMEOUT=20 TASK_RETRY=25 \
+	  AXES_FAILURE_LIMIT=5 LOGIN_FAILURES_PER_ACCOUNT=5 CLUSTER_ACCESS_LOGS=1 \
 	  bash scripts/cluster.sh run $(VENV)/bin/pytest tests/cluster -q -p no:cacheprovider -o addopts="--strict-markers"
 
 bench: $(VENV)/.installed-dev messages bench-journeys

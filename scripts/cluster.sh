@@ -11,11 +11,13 @@
 #                                         # (even on failure or Ctrl-C); exits with COMMAND's status
 #   scripts/cluster.sh redis-restart DIR  # stop Redis and start it again, empty, on the same port
 #   scripts/cluster.sh web-start DIR N    # (re)start app server N (1-based) on its port
+#   scripts/cluster.sh worker-start DIR N # (re)start task worker N (1 runs the schedules)
 #
 # DIR/cluster.env (shell syntax, also read by tests/cluster/) names the addresses and the pid files.
 # Every port is a free loopback port picked at start, so two clusters never collide.
 # Knobs (environment): CLUSTER_WEB_SERVERS (3), CLUSTER_WEB_WORKERS (gunicorn workers each, 2),
-# CLUSTER_TASK_WORKERS (2), CLUSTER_WORKER_SETTINGS (the workers' DJANGO_SETTINGS_MODULE,
+# CLUSTER_TASK_WORKERS (2), CLUSTER_ACCESS_LOGS (set: each app server logs its requests, which
+# tests/cluster/ counts to see the load spread), CLUSTER_WORKER_SETTINGS (the workers' DJANGO_SETTINGS_MODULE,
 # config.settings), CLUSTER_DEMO (1: load the demo data), and any of the app's own settings
 # (TASK_TIMEOUT, AXES_FAILURE_LIMIT, ...) which are passed to every process.
 set -euo pipefail
@@ -54,8 +56,21 @@ web_start() {  # web_start DIR N
     port=$(cut -d, -f"$n" <<<"$CLUSTER_WEB_PORTS")
     cd "$ROOT"
     setsid "$PY" -m gunicorn -c config/gunicorn.py config.wsgi --workers "${CLUSTER_WEB_WORKERS:-2}" \
-      --bind "127.0.0.1:$port" --pid "$dir/web-$n.pid" >>"$dir/logs/web-$n.log" 2>&1 </dev/null &
+      --bind "127.0.0.1:$port" --pid "$dir/web-$n.pid" \
+      ${CLUSTER_ACCESS_LOGS:+--access-logfile "$dir/logs/web-$n.access.log"} >>"$dir/logs/web-$n.log" 2>&1 </dev/null &
     wait_port "$port" 60 "app server $n" "$dir/logs/web-$n.log" )
+}
+
+worker_start() {  # worker_start DIR N: a qcluster in a session of its own (killed as a group)
+  local dir=$1 n=$2
+  ( app_env "$dir"; cd "$ROOT"
+    export DJANGO_SETTINGS_MODULE=${CLUSTER_WORKER_SETTINGS:-config.settings}
+    # One scheduler: the first worker turns the schedules into tasks, the others only run tasks.
+    if [ "$n" = 1 ]; then export TASK_SCHEDULER=true; else export TASK_SCHEDULER=false; fi
+    # django-q2 logs which task each process takes at INFO (tests/cluster/ reads it).
+    export LOG_LEVEL=INFO
+    setsid "$PY" manage.py qcluster >>"$dir/logs/worker-$n.log" 2>&1 </dev/null &
+    echo $! >"$dir/worker-$n.pid" )
 }
 
 redis_start() {
@@ -177,6 +192,11 @@ EOF
   log "Redis on 127.0.0.1:$redis_port"
   redis_start "$dir"
 
+  # The app's environment, as every process of the cluster gets it (tests/cluster/ reads it too).
+  ( app_env "$dir"
+    for name in DJANGO_SETTINGS_MODULE DEBUG SECRET_KEY SITE_URL ALLOWED_HOSTS TRUSTED_PROXY_COUNT DATABASE_URL \
+                REDIS_URL STATIC_ROOT MEDIA_ROOT LOG_LEVEL PYTHONUNBUFFERED; do echo "$name=${!name}"; done >"$dir/app.env" )
+
   log "migrate, static files, demo data"
   ( app_env "$dir"; cd "$ROOT"
     "$PY" manage.py migrate --noinput -v 0
@@ -187,13 +207,7 @@ EOF
   for n in $(seq "$webs"); do web_start "$dir" "$n"; done
 
   log "$workers task workers (the first runs the schedules)"
-  for n in $(seq "$workers"); do
-    ( app_env "$dir"; cd "$ROOT"
-      export DJANGO_SETTINGS_MODULE=${CLUSTER_WORKER_SETTINGS:-config.settings}
-      if [ "$n" = 1 ]; then export TASK_SCHEDULER=true; else export TASK_SCHEDULER=false; fi
-      setsid "$PY" manage.py qcluster >>"$dir/logs/worker-$n.log" 2>&1 </dev/null &
-      echo $! >"$dir/worker-$n.pid" )
-  done
+  for n in $(seq "$workers"); do worker_start "$dir" "$n"; done
 
   log "nginx (TLS, throwaway certificate) on 127.0.0.1:$https_port"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" \
@@ -243,6 +257,7 @@ case "${1:-}" in
   stop) stop "$2" ;;
   redis-restart) redis_stop "$2"; redis_start "$2" ;;
   web-start) web_start "$2" "$3" ;;
+  worker-start) worker_start "$2" "$3" ;;
   run)
     shift
     dir=$(mktemp -d /tmp/cchc-cluster.XXXXXX)
@@ -261,5 +276,5 @@ case "${1:-}" in
     wait "$child" || status=$?
     exit "$status"
     ;;
-  *) sed -n 2,22p "$0" >&2; exit 2 ;;
+  *) sed -n 2,23p "$0" >&2; exit 2 ;;
 esac

@@ -347,6 +347,8 @@ def cluster_main(args: argparse.Namespace, cfg: dict) -> int:
     (out_dir / f"{name}.json").write_text(json.dumps(
         {"config": cfg, "uptime": uptime, "seconds": round(time.monotonic() - started), "results": results}, indent=2))
     print(f"written to bench-results/{name}.json")
+    if args.out:  # for tests/cluster/
+        args.out.write_text(json.dumps(results["cluster"]))
     reasons = failures(results["cluster"], args.smoke)
     for reason in reasons:
         print(f"FAILED (cluster): {reason}", file=sys.stderr)
