@@ -9,7 +9,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 # System tools are installed with apt on CI, or when asked (make run INSTALL_SYSTEM=1).
 CAN_APT := $(if $(or $(CI),$(INSTALL_SYSTEM)),yes,)
 
-.PHONY: run test lint test-pg test-e2e test-proxy test-cluster cluster cluster-stop cluster-deps test-api-schema bench bench-journeys bench-journeys-smoke ci system-deps messages clean
+.PHONY: run test lint test-pg test-e2e test-proxy test-cluster cluster cluster-stop cluster-deps bench-cluster test-api-schema bench bench-journeys bench-journeys-smoke ci system-deps messages clean
 
 $(VENV)/.system-ok:
 	@if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then \
@@ -125,6 +125,13 @@ test-cluster: cluster-deps
 	PATH="$$PATH:/usr/sbin" CLUSTER_WORKER_SETTINGS=tests.contests.slow_close_settings TASK_TIMEOUT=20 TASK_RETRY=25 \
 	  AXES_FAILURE_LIMIT=5 LOGIN_FAILURES_PER_ACCOUNT=5 CLUSTER_ACCESS_LOGS=1 \
 	  bash scripts/cluster.sh run $(VENV)/bin/pytest tests/cluster -q -p no:cacheprovider -o addopts="--strict-markers"
+
+# CPU per journey step with 1 and with 3 app servers (a cluster each, no demo data): the app
+# servers', PostgreSQL's and nginx's apart (README, Cluster). CLUSTER_JOURNEYS_ARGS for journeys.py.
+CLUSTER_JOURNEYS_ARGS ?= --levels 20 --level-seconds 30 --surge 50
+bench-cluster: cluster-deps
+	for servers in 1 3; do PATH="$$PATH:/usr/sbin" CLUSTER_WEB_SERVERS=$$servers CLUSTER_DEMO=0 \
+	  bash scripts/cluster.sh run bash scripts/cluster-journeys.sh $(CLUSTER_JOURNEYS_ARGS) || exit 1; done
 
 bench: $(VENV)/.installed-dev messages bench-journeys
 	$(PY) tests/bench/run.py

@@ -81,7 +81,7 @@ def test_a_close_whose_worker_is_killed_is_finished_by_another_with_the_same_res
     task = f"round-close-{closing}"
     # Whichever worker took it (django-q2 logs the task's name as a process takes it), killed mid-way.
     taker = wait_until(lambda: next((n for n in range(1, cluster.workers + 1)
-                                     if re.search(rf"\[{task}\]", cluster.log(f"worker-{n}"))), None),
+                                     if re.search(rf"processing {task} ", cluster.log(f"worker-{n}"))), None),
                        seconds=60, message=f"no worker took {task}")
     wait_until(lambda: _closing(cluster, closing)["steps_done"] >= 2, seconds=60, message="the close did not start")
     try:
@@ -97,7 +97,7 @@ def test_a_close_whose_worker_is_killed_is_finished_by_another_with_the_same_res
         saved = cluster.sql("SELECT success FROM django_q_task WHERE name = %s", (task,))
         assert [bool(s) for (s,) in saved] == [True]
         others = [n for n in range(1, cluster.workers + 1) if n != taker]
-        assert any(re.search(rf"\[{task}\]", cluster.log(f"worker-{n}")) for n in others)
+        assert any(re.search(rf"processing {task} ", cluster.log(f"worker-{n}")) for n in others)
     finally:
         if not cluster.alive(f"worker-{taker}"):
             cluster.run_script("worker-start", str(taker))
