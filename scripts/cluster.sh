@@ -56,7 +56,7 @@ web_start() {  # web_start DIR N
     port=$(cut -d, -f"$n" <<<"$CLUSTER_WEB_PORTS")
     cd "$ROOT"
     setsid "$PY" -m gunicorn -c config/gunicorn.py config.wsgi --workers "${CLUSTER_WEB_WORKERS:-2}" \
-      --bind "127.0.0.1:$port" --pid "$dir/web-$n.pid" \
+      --bind "127.0.0.1:$port" --pid "$dir/web-$n.pid" --control-socket "$dir/web-$n.ctl" \
       ${CLUSTER_ACCESS_LOGS:+--access-logfile "$dir/logs/web-$n.access.log"} >>"$dir/logs/web-$n.log" 2>&1 </dev/null &
     wait_port "$port" 60 "app server $n" "$dir/logs/web-$n.log" )
 }
