@@ -225,7 +225,8 @@ class Cluster:
         if database:
             url = url.rsplit("/", 1)[0] + "/" + database
         with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as connection:
-            return connection.execute(query, params).fetchall()
+            cursor = connection.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
 
     def log(self, name: str) -> str:
         path = self.dir / "logs" / f"{name}.log"

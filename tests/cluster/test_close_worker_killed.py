@@ -75,7 +75,7 @@ def uninterrupted(cluster: Cluster) -> dict[str, dict]:
 def test_a_close_whose_worker_is_killed_is_finished_by_another_with_the_same_result(cluster: Cluster,
                                                                                     uninterrupted):
     expected = uninterrupted["same"]
-    assert expected["sha256"] and len(expected["prizes"]) == 3
+    assert expected["sha256"] and expected["ranks"] and expected["prizes"]
 
     closing = int(cluster.python("-m", "tests.cluster.seed", "request"))
     task = f"round-close-{closing}"
