@@ -26,17 +26,22 @@ class Contestant:
     retries: int = 0
     attempt: int | None = None
     error: str = ""
+    # Which address the phone uses: nginx's load-balanced one (None), or the one pinned to an app
+    # server, left for the load-balanced one at the first failure (a phone whose route died).
+    server: int | None = None
 
     def send(self, method: str, path: str, *, expect: tuple[int, ...], **kwargs):
         for _ in range(60):
             try:
-                response = self.phone.request(method, path, timeout=30, **kwargs)
+                response = self.phone.request(method, path, server=self.server, timeout=30, **kwargs)
             except OSError:  # connection reset or refused while a server died: no answer
                 self.retries += 1
+                self.server = None
                 time.sleep(0.5)
                 continue
             if response.status in RETRIED:
                 self.retries += 1
+                self.server = None
                 time.sleep(0.5)
                 continue
             if response.status not in expect:
@@ -68,10 +73,13 @@ class Contestant:
             self.error = str(exc)
 
 
-def contest(cluster: Cluster, people: int, *, during, pause: float = 0.3) -> list[Contestant]:
+def contest(cluster: Cluster, people: int, *, during, pause: float = 0.3,
+            pinned: int | None = None) -> list[Contestant]:
     """`people` contestants at once; `during()` is called once each has saved two answers, while
-    they wait before their third (so it happens mid-attempt for everyone), then they go on."""
-    contestants = [Contestant(cluster.contestant(), random.Random(n), pause) for n in range(people)]
+    they wait before their third (so it happens mid-attempt for everyone), then they go on. Half of
+    them go through nginx's address pinned to app server `pinned`, if given."""
+    contestants = [Contestant(cluster.contestant(), random.Random(n), pause, server=pinned if n % 2 else None)
+                   for n in range(people)]
     progress = [threading.Event() for _ in contestants]
     go_on = threading.Event()
     threads = [threading.Thread(target=c.take, args=(cluster.seed["quiz"], p, go_on))
