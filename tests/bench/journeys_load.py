@@ -112,6 +112,10 @@ class Meter:
             try:
                 parent = psutil.Process(pid)
                 processes = [parent, *parent.children(recursive=True)]
+                # What the children that have ended used (PostgreSQL's backends of closed
+                # connections, gunicorn's replaced workers), once their parent reaped them.
+                reaped = parent.cpu_times()
+                total += reaped.children_user + reaped.children_system
             except psutil.NoSuchProcess:  # a server killed during the run
                 continue
             for process in processes:
@@ -136,12 +140,15 @@ class Meter:
         tool = usage.ru_utime + usage.ru_stime - self.tool0
         cpu = {name: seconds - self.cpu0[name] for name, seconds in self._all().items()}
         requests = max(1, len(self.recorder.samples))
+        # Behind the cluster's nginx the static files never reach an app server: per page too.
+        pages = max(1, sum(1 for sample in self.recorder.samples if sample.step != "static"))
         self.result = {"wall_s": round(wall, 1), "tool_cpu_s": round(tool, 2), "tool_cores": round(tool / wall, 2),
                        "load_average": [round(x, 2) for x in os.getloadavg()]}
         for name, seconds in cpu.items():
             if name != "server" and not self.groups[name]:
                 continue
             self.result.update({f"{name}_cpu_ms_per_request": round(1000 * seconds / requests, 1),
+                                f"{name}_cpu_ms_per_page": round(1000 * seconds / pages, 1),
                                 f"{name}_cpu_s": round(seconds, 2), f"{name}_cores": round(seconds / wall, 2)})
 
 
