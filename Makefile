@@ -9,7 +9,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 # System tools are installed with apt on CI, or when asked (make run INSTALL_SYSTEM=1).
 CAN_APT := $(if $(or $(CI),$(INSTALL_SYSTEM)),yes,)
 
-.PHONY: run test lint test-pg test-e2e test-proxy test-api-schema bench bench-journeys bench-journeys-smoke ci system-deps messages clean
+.PHONY: run test lint test-pg test-e2e test-proxy test-cluster cluster cluster-stop cluster-deps bench-cluster test-api-schema bench bench-journeys bench-journeys-smoke ci system-deps messages clean
 
 $(VENV)/.system-ok:
 	@if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then \
@@ -94,6 +94,44 @@ test-proxy: $(VENV)/.installed-dev messages
 	  if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends nginx-light >/dev/null; \
 	  else echo "nginx is missing: run 'sudo apt-get install --no-install-recommends nginx-light' and try again."; exit 1; fi; fi
 	PATH="$$PATH:/usr/sbin" $(VENV)/bin/pytest tests/proxy -q -p no:cacheprovider -o addopts="--strict-markers"
+
+# The province's deployment on this machine's loopback (scripts/cluster.sh): PostgreSQL, Redis,
+# nginx with TLS in front of 3 gunicorn app servers, 2 task workers (one runs the schedules), the
+# demo data. `make cluster` leaves it running and prints its address; `make cluster-stop` stops it.
+# `make test-cluster` starts one, runs tests/cluster/ against it and removes it, even on failure.
+CLUSTER_PACKAGES := postgresql redis-server nginx-light openssl
+cluster-deps: $(VENV)/.installed-dev var/bench-venv/.installed messages
+	@missing=""; ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	  { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || missing="$$missing nginx-light"; \
+	  command -v openssl >/dev/null || missing="$$missing openssl"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ -n "$(CAN_APT)" ] || [ "$$(id -u)" = 0 ]; then $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    else echo "Missing:$$missing: run 'sudo apt-get install --no-install-recommends$$missing' and try again."; exit 1; fi; fi
+
+cluster: cluster-deps
+	@if [ -f var/cluster-dir ] && [ -d "$$(cat var/cluster-dir)" ]; then echo "A cluster runs in $$(cat var/cluster-dir): make cluster-stop first."; exit 1; fi
+	@mkdir -p var && dir=$$(mktemp -d /tmp/cchc-cluster.XXXXXX) && echo "$$dir" > var/cluster-dir && \
+	  PATH="$$PATH:/usr/sbin" bash scripts/cluster.sh start "$$dir" >/dev/null || { bash scripts/cluster.sh stop "$$dir"; rm -f var/cluster-dir; exit 1; }
+	@. "$$(cat var/cluster-dir)/cluster.env" && echo "The cluster answers on $$CLUSTER_URL/ (self-signed certificate); demo logins: $$CLUSTER_DIR/logs/demo.log; make cluster-stop stops it."
+
+cluster-stop:
+	@if [ -f var/cluster-dir ]; then PATH="$$PATH:/usr/sbin" bash scripts/cluster.sh stop "$$(cat var/cluster-dir)" || true; rm -f var/cluster-dir; else echo "No cluster is running (var/cluster-dir is missing)."; fi
+
+test-cluster: cluster-deps
+	@# The workers pause between a close's steps (so one can be killed mid-way) and present a task whose
+	@# worker died again after 25 s; five wrong passwords lock an account (axes, in PostgreSQL) and
+	@# refuse it from any address (the account's limit, in Redis); each server logs its requests.
+	PATH="$$PATH:/usr/sbin" CLUSTER_WORKER_SETTINGS=tests.contests.slow_close_settings TASK_TIMEOUT=20 TASK_RETRY=25 \
+	  AXES_FAILURE_LIMIT=5 LOGIN_FAILURES_PER_ACCOUNT=5 CLUSTER_ACCESS_LOGS=1 \
+	  bash scripts/cluster.sh run $(VENV)/bin/pytest tests/cluster -q -p no:cacheprovider -o addopts="--strict-markers"
+
+# CPU per journey step with 1 and with 3 app servers (a cluster each, no demo data): the app
+# servers', PostgreSQL's and nginx's apart (README, Cluster). CLUSTER_JOURNEYS_ARGS for journeys.py.
+CLUSTER_JOURNEYS_ARGS ?= --levels 20 --level-seconds 30 --surge 50
+bench-cluster: cluster-deps
+	for servers in 1 3; do PATH="$$PATH:/usr/sbin" CLUSTER_WEB_SERVERS=$$servers CLUSTER_DEMO=0 \
+	  bash scripts/cluster.sh run bash scripts/cluster-journeys.sh $(CLUSTER_JOURNEYS_ARGS) || exit 1; done
 
 bench: $(VENV)/.installed-dev messages bench-journeys
 	$(PY) tests/bench/run.py

@@ -384,6 +384,11 @@ Q_CLUSTER = {
     "max_attempts": env_int("TASK_MAX_ATTEMPTS", 3),
     # Schedules missed while no worker ran are not run in a burst afterwards.
     "catch_up": False,
+    # Whether this cluster turns the schedules into tasks. Several workers against one database
+    # set it on one of them (the scheduler unit in deploy/); on PostgreSQL two schedulers would
+    # still not run a job twice (django-q2 takes the due rows FOR UPDATE and moves next_run in
+    # the same transaction), but one is the plain arrangement.
+    "scheduler": env_bool("TASK_SCHEDULER", True),
     "save_limit": 500,
     # An empty queue is read once a second.
     "poll": 1,

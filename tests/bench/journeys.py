@@ -165,6 +165,60 @@ def phase(name: str, cfg: dict, out: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _tracebacks(patterns: list[str]) -> int:
+    import glob
+
+    return sum(Path(f).read_text(errors="replace").count("Traceback") for p in patterns for f in glob.glob(p))
+
+
+def _pids(raw: str) -> list[int]:
+    """Process ids, given as numbers or pid files, comma-separated."""
+    pids = []
+    for item in filter(None, raw.split(",")):
+        path = Path(item)
+        pids.append(int(path.read_text().split()[0]) if path.exists() else int(item))
+    return pids
+
+
+def phase_cluster(cfg: dict, args: argparse.Namespace, out: Path) -> None:
+    """Against a deployment already running (scripts/cluster.sh; tests/cluster/): its database is
+    seeded through the settings and DATABASE_URL of this process's environment (the cluster's),
+    the load goes to --base-url (nginx's https address, certificate not verified), and the CPU is
+    counted per group of processes: the app servers, PostgreSQL, nginx."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import journeys_seed
+    from django.db import connection
+
+    started = time.monotonic()
+    residents, staff = _accounts(cfg)
+    plan = journeys_seed.seed(residents=residents, staff=staff, organisers=cfg["organisers"], root=ROOT)
+    seed_seconds = time.monotonic() - started
+    connection.close()
+    # The production URLconf has no bench view: the baseline is the load balancer's health check.
+    plan["urls"]["hello"] = "/healthz"
+    plan.update(base=args.base_url.rstrip("/"), server_pids=_pids(args.server_pids),
+                database_pids=_pids(args.database_pids or ""), proxy_pids=_pids(args.proxy_pids or ""), run=cfg)
+    tmp = Path(tempfile.mkdtemp(prefix="journeys-cluster-"))
+    (tmp / "plan.json").write_text(json.dumps(plan))
+    logs = args.server_logs.split(",") if args.server_logs else []
+    tracebacks_before = _tracebacks(logs)
+    load = subprocess.run([str(LOAD_PYTHON), str(HERE / "journeys_load.py"), str(tmp / "plan.json"),
+                           str(tmp / "load.json")], cwd=ROOT)
+    results: dict = {"database": "cluster", "base": plan["base"], "app_servers": len(plan["server_pids"]),
+                     "seed_seconds": round(seed_seconds, 1), "seeded": {
+                         "residents": residents, "staff": staff, "organisers": cfg["organisers"]},
+                     "load_exit": load.returncode, "server_tracebacks": _tracebacks(logs) - tracebacks_before}
+    if load.returncode == 0:
+        loaded = json.loads((tmp / "load.json").read_text())
+        results.update({k: v for k, v in loaded.items() if k != "acks"})
+        results["answers"] = journeys_seed.verify(loaded["acks"])
+    out.write_text(json.dumps(results, indent=2))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _run_phase(name: str, args: argparse.Namespace, out: Path) -> dict | None:
     command = [sys.executable, str(Path(__file__).resolve()), "--phase", name, "--out", str(out), *args.passthrough]
     if name == "postgres":
@@ -189,6 +243,8 @@ def failures(results: dict, smoke: bool) -> list[str]:
         problems.append(f"{server_errors} responses 5xx")
     if results["answers"]["lost"]:
         problems.append(f"{results['answers']['lost']} acknowledged answers lost")
+    if results["answers"].get("duplicates"):
+        problems.append(f"{results['answers']['duplicates']} attempts or standings made twice")
     if smoke:
         errors = sum(m["errors"] for m in measured)
         if errors:
@@ -211,6 +267,14 @@ def main() -> int:
     parser.add_argument("--levels", type=lambda s: [int(x) for x in s.split(",")], default=[10, 20, 40, 80, 160],
                         help="resident levels tried in turn until one fails, then bisected (default 10,20,40,80,160)")
     parser.add_argument("--p95", type=float, default=300, help="p95 target, ms (default 300)")
+    parser.add_argument("--base-url", help="load a running deployment (nginx's https address) instead of a gunicorn "
+                        "of its own; its settings and DATABASE_URL come from the environment (tests/cluster/)")
+    parser.add_argument("--server-pids", default="", help="with --base-url: the app servers' gunicorn masters "
+                        "(pids or pid files, comma-separated), whose CPU is measured")
+    parser.add_argument("--database-pids", default="", help="with --base-url: PostgreSQL's postmaster (pid or file)")
+    parser.add_argument("--proxy-pids", default="", help="with --base-url: nginx's master (pid or pid file)")
+    parser.add_argument("--server-logs", default="", help="with --base-url: the app servers' logs (globs, "
+                        "comma-separated), where a traceback fails the run")
     parser.add_argument("--report", type=Path, help="print the report of an earlier run's JSON, and stop")
     parser.add_argument("--phase", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -223,6 +287,8 @@ def main() -> int:
     if args.phase:
         phase(args.phase, cfg, args.out)
         return 0
+    if args.base_url:
+        return cluster_main(args, cfg)
     if not LOAD_PYTHON.exists():
         print(f"{LOAD_PYTHON} is missing: run `make bench-journeys` (it installs requirements-bench.txt)",
               file=sys.stderr)
@@ -259,6 +325,34 @@ def main() -> int:
         for reason in reasons:
             print(f"FAILED ({database}): {reason}", file=sys.stderr)
     return 1 if any(problems.values()) else 0
+
+
+def cluster_main(args: argparse.Namespace, cfg: dict) -> int:
+    """One phase against a running deployment, its report and its verdict (as main's)."""
+    if not LOAD_PYTHON.exists():
+        print(f"{LOAD_PYTHON} is missing: run `make bench-journeys` (it installs requirements-bench.txt)",
+              file=sys.stderr)
+        return 1
+    started, uptime = time.monotonic(), {"before": os.getloadavg()}
+    out = Path(tempfile.mkdtemp(prefix="journeys-")) / "cluster.json"
+    phase_cluster(cfg, args, out)
+    results = {"cluster": json.loads(out.read_text())}
+    shutil.rmtree(out.parent, ignore_errors=True)
+    uptime["after"] = os.getloadavg()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    print(report(results, cfg, stamp, uptime, time.monotonic() - started))
+    out_dir = ROOT / "bench-results"
+    out_dir.mkdir(exist_ok=True)
+    name = f"journeys-cluster{'-smoke' if args.smoke else ''}-{stamp}"
+    (out_dir / f"{name}.json").write_text(json.dumps(
+        {"config": cfg, "uptime": uptime, "seconds": round(time.monotonic() - started), "results": results}, indent=2))
+    print(f"written to bench-results/{name}.json")
+    if args.out:  # for tests/cluster/
+        args.out.write_text(json.dumps(results["cluster"]))
+    reasons = failures(results["cluster"], args.smoke)
+    for reason in reasons:
+        print(f"FAILED (cluster): {reason}", file=sys.stderr)
+    return 1 if reasons else 0
 
 
 if __name__ == "__main__":

@@ -97,34 +97,60 @@ def summary(samples, started: float, ended: float) -> dict:
 
 
 class Meter:
-    """CPU seconds of the load tool itself and of gunicorn (master and workers) over a phase."""
+    """CPU seconds of the load tool itself and of the server's processes over a phase: gunicorn
+    (each master and its workers), and, against a cluster (journeys.py --base-url), the database's
+    and nginx's processes too, each group apart."""
 
-    def __init__(self, server_pid: int, recorder: Recorder) -> None:
-        self.server, self.recorder = psutil.Process(server_pid), recorder
+    def __init__(self, plan: dict, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.groups = {"server": plan.get("server_pids") or [plan["server_pid"]],
+                       "database": plan.get("database_pids", []), "proxy": plan.get("proxy_pids", [])}
 
-    def _server_cpu(self) -> float:
+    @staticmethod
+    def _cpu(pids: list[int]) -> float:
         total = 0.0
-        for process in [self.server, *self.server.children(recursive=True)]:
+        for pid in pids:
             try:
-                times = process.cpu_times()
-                total += times.user + times.system
-            except psutil.NoSuchProcess:
-                pass
+                parent = psutil.Process(pid)
+                processes = [parent, *parent.children(recursive=True)]
+                # What the children that have ended used (PostgreSQL's backends of closed
+                # connections, gunicorn's replaced workers), once their parent reaped them.
+                reaped = parent.cpu_times()
+                total += reaped.children_user + reaped.children_system
+            except psutil.NoSuchProcess:  # a server killed during the run
+                continue
+            for process in processes:
+                try:
+                    times = process.cpu_times()
+                    total += times.user + times.system
+                except psutil.NoSuchProcess:
+                    pass
         return total
+
+    def _all(self) -> dict[str, float]:
+        return {name: self._cpu(pids) for name, pids in self.groups.items()}
 
     def __enter__(self) -> Meter:
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        self.t0, self.tool0, self.server0 = time.monotonic(), usage.ru_utime + usage.ru_stime, self._server_cpu()
+        self.t0, self.tool0, self.cpu0 = time.monotonic(), usage.ru_utime + usage.ru_stime, self._all()
         return self
 
     def __exit__(self, *exc) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         wall = time.monotonic() - self.t0
-        tool, server = usage.ru_utime + usage.ru_stime - self.tool0, self._server_cpu() - self.server0
+        tool = usage.ru_utime + usage.ru_stime - self.tool0
+        cpu = {name: seconds - self.cpu0[name] for name, seconds in self._all().items()}
+        requests = max(1, len(self.recorder.samples))
+        # Behind the cluster's nginx the static files never reach an app server: per page too.
+        pages = max(1, sum(1 for sample in self.recorder.samples if sample.step != "static"))
         self.result = {"wall_s": round(wall, 1), "tool_cpu_s": round(tool, 2), "tool_cores": round(tool / wall, 2),
-                       "server_cpu_ms_per_request": round(1000 * server / max(1, len(self.recorder.samples)), 1),
-                       "server_cpu_s": round(server, 2), "server_cores": round(server / wall, 2),
                        "load_average": [round(x, 2) for x in os.getloadavg()]}
+        for name, seconds in cpu.items():
+            if name != "server" and not self.groups[name]:
+                continue
+            self.result.update({f"{name}_cpu_ms_per_request": round(1000 * seconds / requests, 1),
+                                f"{name}_cpu_ms_per_page": round(1000 * seconds / pages, 1),
+                                f"{name}_cpu_s": round(seconds, 2), f"{name}_cores": round(seconds / wall, 2)})
 
 
 async def people(run: Run, counts: dict[str, int], seconds: float, think: float, once: bool = False,
@@ -215,17 +241,18 @@ def passes(step: dict, p95_target: float) -> bool:
 async def main(plan: dict, out: Path) -> None:
     cfg = plan["run"]
     timeout = aiohttp.ClientTimeout(total=cfg["request_timeout"])
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
+    # A cluster's nginx shows a throwaway self-signed certificate: not verified.
+    connector = aiohttp.TCPConnector(limit=0, force_close=True, ssl=not plan["base"].startswith("https"))
     results: dict = {"config": cfg}
     async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar(),
                                      auto_decompress=True) as session:
         run = Run(plan, session)
-        with Meter(plan["server_pid"], run.recorder) as whole:
+        with Meter(plan, run.recorder) as whole:
             await hello(run, 1)  # warm-up: both workers have served, templates are compiled
-            with Meter(plan["server_pid"], run.recorder) as m:
+            with Meter(plan, run.recorder) as m:
                 results["hello"] = await hello(run, cfg["hello_seconds"])
             results["hello"]["cpu"] = m.result
-            with Meter(plan["server_pid"], run.recorder) as m:
+            with Meter(plan, run.recorder) as m:
                 results["logins"] = await logins(run, cfg["login_seconds"])
             results["logins"]["cpu"] = m.result
             results["levels"] = []
@@ -234,7 +261,7 @@ async def main(plan: dict, out: Path) -> None:
             while level and len(tried) < cfg["max_levels"]:
                 counts = {"resident": level, "civil servant": max(1, round(level * cfg["staff_ratio"])),
                           "organiser": cfg["organisers"]}
-                with Meter(plan["server_pid"], run.recorder) as m:
+                with Meter(plan, run.recorder) as m:
                     step = await people(run, counts, cfg["level_seconds"], cfg["think"], once=cfg["once"],
                                         poll=cfg["organiser_poll"])
                 step.update(level=level, people=counts, cpu=m.result, passed=passes(step, cfg["p95_target_ms"]),
@@ -251,7 +278,7 @@ async def main(plan: dict, out: Path) -> None:
                 level = next_level(cfg["levels"], tried, good, bad)
                 await asyncio.sleep(2)  # the queue drains between levels
             results["best_level"] = max((lv for lv, ok in tried.items() if ok), default=0)
-            with Meter(plan["server_pid"], run.recorder) as m:
+            with Meter(plan, run.recorder) as m:
                 results["surge"] = await surge(run, cfg["surge"], cfg["surge_window"])
             results["surge"]["cpu"] = m.result
         results["tool"] = whole.result

@@ -120,12 +120,27 @@ def database_section(database: str, r: dict, cfg: dict) -> list[str]:
     if r.get("statements"):
         lines += ["", "SQL statements per request (one resident's steps, Django's test client, after the run): "
                   + ", ".join(f"{k} {v}" for k, v in r["statements"].items()) + "."]
+    if "duplicates" in a:
+        lines.append(f"Attempts or standings made twice (a start or a grade repeated): **{a['duplicates']}**.")
     t = r["tool"]
     lines += ["", f"Load tool, whole phase: {t['tool_cpu_s']:.0f} s CPU in {t['wall_s']:.0f} s = {t['tool_cores']} "
               f"cores; gunicorn {t['server_cpu_s']:.0f} s CPU = {t['server_cores']} cores.", ""]
+    if "database_cpu_s" in t:  # against a cluster (journeys.py --base-url): every group's CPU per request
+        lines += [_cpu_split(f"{lv['level']} residents", lv["cpu"]) for lv in r["levels"]]
+        lines += [_cpu_split("start surge", r["surge"]["cpu"]), ""]
     if r.get("errors"):
         lines += ["First errors seen:", "", *[f"- {e}" for e in r["errors"][:8]], ""]
     return lines
+
+
+def _cpu_split(name: str, cpu: dict) -> str:
+    """CPU milliseconds per request of the app servers, PostgreSQL and nginx, and the database's share."""
+    parts = {k: cpu.get(f"{k}_cpu_ms_per_request", 0.0) for k in ("server", "database", "proxy")}
+    pages = {k: cpu.get(f"{k}_cpu_ms_per_page", 0.0) for k in ("server", "database", "proxy")}
+    total = sum(parts.values()) or 1.0
+    return (f"- {name}: app servers {parts['server']} ms, PostgreSQL {parts['database']} ms, nginx {parts['proxy']} ms "
+            f"of CPU per request (static files included; per page: {pages['server']}, {pages['database']}, "
+            f"{pages['proxy']} ms); the database's share {100 * parts['database'] / total:.0f} %.")
 
 
 def report(all_results: dict[str, dict | None], cfg: dict, stamp: str, uptime: dict, seconds: float) -> str:
