@@ -23,7 +23,7 @@ from contests.errors import CloseBeforeStarts, NoDraw, NoRounds, PoolTooSmall, R
 from contests.fairness import contest_publish_check
 from contests.models import Contest, ContestAudience, ContestDrawRule, Round
 from quizzes.models import AttemptStatus, Audience, Quiz, QuizDrawRule, ReviewPolicy, Topic
-from quizzes.services.attempts import pool_sizes
+from quizzes.services.attempts import draw_shortfalls, pool_sizes
 
 # The engine's audience of a round's quiz, by the contest's audience. A quiz for everyone draws
 # only questions written for everyone (residents take it too).
@@ -242,13 +242,14 @@ def _rounds_pools_check(contest: Contest) -> None:
         if round_.is_final:
             continue
         for quiz in round_.quizzes():
-            sizes = pool_sizes(audience=quiz.audience)
-            short = [rule for rule in quiz.draw_rules.all() if sizes.get(rule.topic_id, 0) < rule.count]
+            rules = list(quiz.draw_rules.all())
+            available = draw_shortfalls(audience=quiz.audience, counts={r.topic_id: r.count for r in rules})
+            short = [rule for rule in rules if rule.topic_id in available]
             if short:
                 raise PoolTooSmall(_("%(round)s cannot draw its questions: %(topics)s.") % {
                     "round": round_.label,
                     "topics": "; ".join(_("%(topic)s needs %(count)s, %(available)s published") % {
-                        "topic": r.topic.name, "count": r.count, "available": sizes.get(r.topic_id, 0)}
+                        "topic": r.topic.name, "count": r.count, "available": available[r.topic_id]}
                         for r in short)})
 
 

@@ -19,7 +19,7 @@ from accounts.models import Unit, User
 from contests.fairness import quiz_publish_check
 from quizzes.importers import unaccent
 from quizzes.models import Attempt, Audience, Quiz, QuizDrawRule, Topic
-from quizzes.services.attempts import pool_sizes
+from quizzes.services.attempts import draw_shortfalls
 from training import access
 from training.errors import (
     LessonOutOfOrder,
@@ -286,10 +286,10 @@ def lesson_image_delete(*, image: LessonImage, actor: User) -> None:
 
 
 def _check_pools(audience: str, counts: dict[Topic, int]) -> None:
-    sizes = pool_sizes(audience=audience)
+    short = draw_shortfalls(audience=audience, counts={topic.pk: wanted for topic, wanted in counts.items()})
     for topic, wanted in counts.items():
-        if wanted > sizes.get(topic.pk, 0):
-            raise PoolTooSmall(topic=topic, wanted=wanted, available=sizes.get(topic.pk, 0))
+        if topic.pk in short:
+            raise PoolTooSmall(topic=topic, wanted=wanted, available=short[topic.pk])
 
 
 def module_quiz_set(*, module: Module, counts: dict[Topic, int], pass_mark_percent: int,

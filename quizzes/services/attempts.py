@@ -421,6 +421,13 @@ def pool_sizes(*, audience: str, topic_ids: list[int] | None = None) -> dict[int
     return dict(rows)
 
 
+def draw_shortfalls(*, audience: str, counts: dict[int, int]) -> dict[int, int]:
+    """The topics (id → published questions available) whose draw asks for more questions than
+    a quiz for this audience can draw: the rule the authoring pages refuse a draw by."""
+    sizes = pool_sizes(audience=audience, topic_ids=list(counts))
+    return {topic_id: sizes.get(topic_id, 0) for topic_id, wanted in counts.items() if wanted > sizes.get(topic_id, 0)}
+
+
 def attempts_cut_to_close(*, quiz: Quiz, now: datetime | None = None) -> int:
     """The quiz's close moved earlier: each open attempt whose deadline is past the new close
     gets the close as its deadline, as if it had started under it. Those already past it and
