@@ -260,3 +260,18 @@ def test_the_module_admin_refuses_to_publish_a_module_whose_quiz_gives_the_conte
     assert admin_client.post(url, _module_form(module, ModuleStatus.PUBLISHED)).status_code == 302
     module.refresh_from_db()
     assert module.status == ModuleStatus.PUBLISHED
+
+
+def test_publishing_a_module_from_the_authoring_pages_is_refused_the_same_way(bank, contest, commune):
+    # The organisers' pages publish through training.services.module_publish: the same check.
+    from accounts.roles import Role
+    from training.services import module_publish
+
+    organiser = make_user(role=Role.ORGANISER, unit=commune)
+    quiz = make_quiz(draw=[(bank[0], 2)], audience=Audience.PUBLIC, review_policy=ReviewPolicy.IMMEDIATELY)
+    module = make_module(lessons=1, status=ModuleStatus.DRAFT, audience=Audience.PUBLIC, quiz=quiz)
+    with pytest.raises(QuizPoolOverlap):
+        module_publish(module=module, actor=organiser)
+    module.refresh_from_db()
+    assert module.status == ModuleStatus.DRAFT
+    assert not AuditEntry.objects.filter(action="module.publish").exists()
